@@ -1,0 +1,70 @@
+# Desa Sadar Jamsostek: set-up, run and test. `make run` and `make test` do everything.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+export DEBUG ?= true
+
+.PHONY: run test install assets migrate seed serve lint format check-migrations e2e test-postgres bench clean
+
+run: install assets migrate seed serve
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# Front-end packages come from the npm registry at set-up time; static/vendor/ is built, never committed.
+assets: static/vendor/.built
+
+static/vendor/.built: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf static/vendor
+	mkdir -p static/vendor/bootstrap static/vendor/bootstrap-icons static/vendor/chart.js static/vendor/leaflet
+	cp -r node_modules/bootstrap/dist/css node_modules/bootstrap/dist/js static/vendor/bootstrap/
+	cp -r node_modules/bootstrap-icons/font/bootstrap-icons.min.css node_modules/bootstrap-icons/font/fonts static/vendor/bootstrap-icons/
+	cp node_modules/chart.js/dist/chart.umd.min.js static/vendor/chart.js/
+	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images static/vendor/leaflet/
+	touch $@
+
+migrate: install
+	$(PY) manage.py migrate --no-input
+
+seed: install
+	$(PY) manage.py seed_demo --if-empty
+
+serve: install
+	@echo ""
+	@echo "Desa Sadar Jamsostek: http://127.0.0.1:8000/  (admin: http://127.0.0.1:8000/admin/)"
+	@echo "Demo logins, all with password demo12345:"
+	@echo "  admin                 superuser, branch administrator"
+	@echo "  staf                  branch staff"
+	@echo "  kepala                branch head"
+	@echo "  operator.batangbarus  official of Nagari Batang Barus (13.02.07.2006)"
+	@echo "  operator.sikalang     official of Desa Sikalang (13.73.04.2010)"
+	@echo ""
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: install assets
+	$(BIN)/pytest
+
+# The same suite on PostgreSQL (server on 127.0.0.1:5432, user postgres).
+test-postgres: install assets
+	DATABASE_URL=$${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/desa_sadar} $(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check-migrations: install
+	$(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor staticfiles

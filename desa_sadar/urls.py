@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from desa_sadar import views
+
+admin.site.site_header = "Desa Sadar Jamsostek — Administrasi"
+admin.site.site_title = "Desa Sadar Jamsostek"
+admin.site.index_title = "Pengaturan cabang"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+    path("villages/", include("villages.urls")),
+    path("participants/", include("participants.urls")),
+    path("evaluations/", include("evaluations.urls")),
+]

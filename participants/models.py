@@ -1,0 +1,458 @@
+"""Participants (informal workers and village apparatus), their contributions and claims.
+
+A participant lives in one village; everything here is scoped through
+`Village.objects.for_user`, so a village official reaches only their villages.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from stdnum.exceptions import ValidationError as StdnumValidationError
+from stdnum.id import nik as stdnum_nik
+
+from participants.months import add_months, month_start, months_between
+from villages.models import Village
+
+NIK_FORMAT = RegexValidator(r"^\d{16}$", _("NIK harus 16 angka."))
+KPJ_FORMAT = RegexValidator(r"^\d{11}$", _("Nomor KPJ harus 11 angka."))
+
+
+class Sex(models.TextChoices):
+    MALE = "L", _("Laki-laki")
+    FEMALE = "P", _("Perempuan")
+
+
+class FundingSource(models.TextChoices):
+    SELF = "mandiri", _("Mandiri")
+    VILLAGE_BUDGET = "apbdes", _("APB Nagari/Desa")
+    REGIONAL_BUDGET = "apbd", _("APBD Pemda")
+    CSR = "csr", _("CSR")
+    OTHER = "lainnya", _("Lainnya")
+
+
+class Programme(models.TextChoices):
+    JKK = "JKK", _("Jaminan Kecelakaan Kerja (JKK)")
+    JKM = "JKM", _("Jaminan Kematian (JKM)")
+    JHT = "JHT", _("Jaminan Hari Tua (JHT)")
+
+
+class CoverageStatus(models.TextChoices):
+    ACTIVE = "aktif", _("Aktif")
+    ARREARS = "menunggak", _("Menunggak")
+    INACTIVE = "nonaktif", _("Nonaktif")
+    EXITED = "keluar", _("Keluar")
+
+
+def nik_problems(nik: str, *, birth_date: datetime.date | None, sex: str | None) -> list[str]:
+    """Indonesian messages for everything wrong with a NIK, empty when it is fine.
+
+    The NIK encodes DDMMYY of birth, with 40 added to the day for women.
+    """
+    try:
+        stdnum_nik.validate(nik)
+    except StdnumValidationError:
+        return [str(_("NIK tidak valid: harus 16 angka dengan kode wilayah dan tanggal lahir yang benar."))]
+    problems = []
+    day = int(nik[6:8])
+    encoded_sex = Sex.FEMALE if day > 40 else Sex.MALE
+    if sex and sex != encoded_sex:
+        problems.append(
+            str(
+                _("Jenis kelamin tidak cocok dengan NIK (NIK ini milik seorang %(sex)s).")
+                % {"sex": encoded_sex.label.lower()}
+            )
+        )
+    if birth_date:
+        encoded = (day - 40 if day > 40 else day, int(nik[8:10]), int(nik[10:12]))
+        if encoded != (birth_date.day, birth_date.month, birth_date.year % 100):
+            problems.append(
+                str(
+                    _("Tanggal lahir tidak cocok dengan NIK (NIK menyebut %(d)02d/%(m)02d/..%(y)02d).")
+                    % {"d": encoded[0], "m": encoded[1], "y": encoded[2]}
+                )
+            )
+    return problems
+
+
+class Occupation(models.TextChoices):
+    FARMER = "petani", _("Petani")
+    PLANTER = "pekebun", _("Pekebun")
+    LIVESTOCK = "peternak", _("Peternak")
+    FISHER = "nelayan", _("Nelayan")
+    TRADER = "pedagang", _("Pedagang")
+    DAY_LABOURER = "buruh_harian_lepas", _("Buruh harian lepas")
+    CONSTRUCTION = "pekerja_konstruksi", _("Pekerja konstruksi")
+    DRIVER = "pengemudi_ojek", _("Pengemudi/ojek")
+    APPARATUS = "perangkat", _("Perangkat nagari/desa")
+    CADRE = "kader", _("Kader")
+    OTHER = "lainnya", _("Lainnya")
+
+
+class ParticipantQuerySet(models.QuerySet):
+    def for_user(self, user) -> ParticipantQuerySet:
+        return self.filter(village__in=Village.objects.for_user(user))
+
+    def enrolled_in(self, month: datetime.date) -> ParticipantQuerySet:
+        """Registered by the end of `month` and not exited before it began."""
+        return self.filter(enrolled_on__lt=add_months(month, 1)).filter(
+            Q(exit_date__isnull=True) | Q(exit_date__gte=month)
+        )
+
+
+class Participant(models.Model):
+    class ExitReason(models.TextChoices):
+        DIED = "meninggal", _("Meninggal")
+        MOVED = "pindah", _("Pindah")
+        STOPPED = "berhenti", _("Berhenti")
+
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, related_name="participants", verbose_name=_("desa/nagari")
+    )
+    nik = models.CharField(_("NIK"), max_length=16, unique=True, validators=[NIK_FORMAT])
+    kpj = models.CharField(_("nomor KPJ"), max_length=11, null=True, blank=True, unique=True, validators=[KPJ_FORMAT])
+    name = models.CharField(_("nama"), max_length=100)
+    sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("tanggal lahir"))
+    phone = models.CharField(_("nomor HP"), max_length=20, blank=True)
+    hamlet = models.CharField(_("jorong/dusun"), max_length=100, blank=True)
+    occupation = models.CharField(_("pekerjaan"), max_length=20, choices=Occupation.choices)
+    monthly_income = models.PositiveIntegerField(_("penghasilan per bulan (Rp)"))
+    has_jht = models.BooleanField(_("ikut JHT"), default=False, help_text=_("JKK dan JKM selalu diikuti."))
+    funding_source = models.CharField(_("sumber dana"), max_length=10, choices=FundingSource.choices)
+    enrolled_on = models.DateField(_("tanggal daftar"))
+    exit_date = models.DateField(_("tanggal keluar"), null=True, blank=True)
+    exit_reason = models.CharField(_("alasan keluar"), max_length=10, choices=ExitReason.choices, blank=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+    history = HistoricalRecords()
+
+    objects = ParticipantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("peserta")
+        verbose_name_plural = _("peserta")
+        indexes = [
+            models.Index(fields=["village", "enrolled_on"]),
+            models.Index(fields=["village", "name"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(nik__regex=r"^\d{16}$"), name="participant_nik_16_digits"),
+            models.CheckConstraint(
+                condition=Q(kpj__isnull=True) | Q(kpj__regex=r"^\d{11}$"), name="participant_kpj_11_digits"
+            ),
+            models.CheckConstraint(condition=Q(monthly_income__gte=0), name="participant_income_non_negative"),
+            models.CheckConstraint(
+                condition=(Q(exit_date__isnull=True) & Q(exit_reason=""))
+                | (Q(exit_date__isnull=False) & ~Q(exit_reason="")),
+                name="participant_exit_date_with_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(exit_date__isnull=True) | Q(exit_date__gte=models.F("enrolled_on")),
+                name="participant_exit_after_enrolment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.masked_nik})"
+
+    @property
+    def masked_nik(self) -> str:
+        """The NIK with its birth date and serial hidden, for lists and exports."""
+        return f"{self.nik[:6]}******{self.nik[-4:]}" if self.nik else ""
+
+    @property
+    def is_apparatus(self) -> bool:
+        return self.occupation == Occupation.APPARATUS
+
+    @property
+    def programmes(self) -> list[str]:
+        return [Programme.JKK, Programme.JKM] + ([Programme.JHT] if self.has_jht else [])
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        if self.nik:
+            for problem in nik_problems(self.nik, birth_date=self.birth_date, sex=self.sex):
+                errors.setdefault("nik", []).append(problem)
+        if self.kpj == "":
+            self.kpj = None
+        if self.exit_date and not self.exit_reason:
+            errors.setdefault("exit_reason", []).append(_("Pilih alasan keluar."))
+        if self.exit_reason and not self.exit_date:
+            errors.setdefault("exit_date", []).append(_("Isi tanggal keluar."))
+        if self.exit_date and self.enrolled_on and self.exit_date < self.enrolled_on:
+            errors.setdefault("exit_date", []).append(_("Tanggal keluar tidak boleh sebelum tanggal daftar."))
+        if self.birth_date and self.enrolled_on and self.birth_date >= self.enrolled_on:
+            errors.setdefault("birth_date", []).append(_("Tanggal lahir harus sebelum tanggal daftar."))
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_unique(self, exclude=None) -> None:
+        """A second registration of a NIK says where the first one lives."""
+        if self.nik and (exclude is None or "nik" not in exclude):
+            existing = Participant.objects.filter(nik=self.nik).exclude(pk=self.pk).select_related("village").first()
+            if existing:
+                raise ValidationError(
+                    {
+                        "nik": _("NIK ini sudah terdaftar atas nama %(name)s di %(village)s.")
+                        % {"name": existing.name, "village": existing.village}
+                    }
+                )
+            exclude = set(exclude or ()) | {"nik"}
+        super().validate_unique(exclude=exclude)
+
+    def coverage_status(self, month: datetime.date, *, paid_months: set[datetime.date] | None = None):
+        """This participant's status in `month` (None before enrolment)."""
+        if paid_months is None:
+            paid_months = set(self.contributions.values_list("month", flat=True))
+        return coverage_status(
+            enrolled_on=self.enrolled_on,
+            exit_date=self.exit_date,
+            paid_months=paid_months,
+            month=month,
+            grace_months=settings.ARREARS_GRACE_MONTHS,
+        )
+
+
+def coverage_status(
+    *,
+    enrolled_on: datetime.date,
+    exit_date: datetime.date | None,
+    paid_months: set[datetime.date],
+    month: datetime.date,
+    grace_months: int,
+) -> CoverageStatus | None:
+    """The coverage status of a participant in `month`.
+
+    aktif: the month is paid. menunggak: unpaid, but the unpaid run since the last
+    paid month (or since enrolment) is at most `grace_months` long. nonaktif: a
+    longer unpaid run. keluar: any month after the month of exit. None: before
+    the month of enrolment.
+    """
+    month = month_start(month)
+    first_month = month_start(enrolled_on)
+    if month < first_month:
+        return None
+    if exit_date is not None and month > month_start(exit_date):
+        return CoverageStatus.EXITED
+    if month in paid_months:
+        return CoverageStatus.ACTIVE
+    covered_until = max((paid for paid in paid_months if paid <= month), default=add_months(first_month, -1))
+    covered_until = max(covered_until, add_months(first_month, -1))
+    unpaid_run = months_between(covered_until, month)
+    return CoverageStatus.ARREARS if unpaid_run <= grace_months else CoverageStatus.INACTIVE
+
+
+class ContributionRateQuerySet(models.QuerySet):
+    def in_force(self, on: datetime.date) -> ContributionRate | None:
+        return self.filter(valid_from__lte=on).order_by("-valid_from").first()
+
+
+class ContributionRate(models.Model):
+    """BPU contribution rates (PP 44/2015 as amended), valid from a date until the next one."""
+
+    valid_from = models.DateField(_("berlaku mulai"), unique=True)
+    jkk_percent = models.DecimalField(
+        _("JKK (% penghasilan)"), max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
+    )
+    jkm_amount = models.PositiveIntegerField(_("JKM (Rp per bulan)"))
+    jht_percent = models.DecimalField(
+        _("JHT (% penghasilan)"), max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
+    )
+    minimum_income = models.PositiveIntegerField(_("dasar penghasilan minimum (Rp)"))
+    regulation = models.CharField(_("dasar hukum"), max_length=200, blank=True)
+
+    objects = ContributionRateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-valid_from"]
+        verbose_name = _("tarif iuran")
+        verbose_name_plural = _("tarif iuran")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(jkk_percent__gte=0) & Q(jht_percent__gte=0), name="rate_percent_non_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Tarif berlaku {self.valid_from:%d/%m/%Y}"
+
+    def monthly_amount(self, *, income: int, with_jht: bool) -> int:
+        """Whole Rupiah due for one month: JKK and JKM always, JHT when chosen."""
+        base = Decimal(max(income, self.minimum_income))
+        amount = base * self.jkk_percent / 100 + self.jkm_amount
+        if with_jht:
+            amount += base * self.jht_percent / 100
+        return int(amount.to_integral_value())
+
+
+class ContributionQuerySet(models.QuerySet):
+    def for_user(self, user) -> ContributionQuerySet:
+        return self.filter(participant__village__in=Village.objects.for_user(user))
+
+
+class Contribution(models.Model):
+    """One paid month of one participant (iuran)."""
+
+    class Channel(models.TextChoices):
+        AGENT = "agen_perisai", _("Agen PERISAI")
+        BANK = "bank_pos", _("Bank/kantor pos")
+        ONLINE = "online", _("Online")
+        TREASURER = "bendahara", _("Bendahara nagari/desa")
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="contributions", verbose_name=_("peserta")
+    )
+    month = models.DateField(_("bulan iuran"), help_text=_("Tanggal 1 bulan yang dibayar."))
+    amount = models.PositiveIntegerField(_("jumlah (Rp)"))
+    paid_on = models.DateField(_("tanggal bayar"))
+    channel = models.CharField(_("saluran bayar"), max_length=15, choices=Channel.choices)
+    funding_source = models.CharField(_("sumber dana"), max_length=10, choices=FundingSource.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("dicatat"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = ContributionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-month"]
+        verbose_name = _("iuran")
+        verbose_name_plural = _("iuran")
+        indexes = [models.Index(fields=["month", "participant"])]
+        constraints = [
+            models.UniqueConstraint(fields=["participant", "month"], name="unique_contribution_month"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="contribution_amount_non_negative"),
+            models.CheckConstraint(condition=Q(month__day=1), name="contribution_month_first_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant.name} {self.month:%m/%Y}"
+
+    def clean(self) -> None:
+        if self.month and self.month.day != 1:
+            self.month = month_start(self.month)
+
+
+class ClaimQuerySet(models.QuerySet):
+    def for_user(self, user) -> ClaimQuerySet:
+        return self.filter(participant__village__in=Village.objects.for_user(user))
+
+
+class Claim(models.Model):
+    """A benefit paid (klaim/santunan): the strongest proof of benefit in a village."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="claims", verbose_name=_("peserta")
+    )
+    programme = models.CharField(_("program"), max_length=3, choices=Programme.choices)
+    event_date = models.DateField(_("tanggal kejadian"))
+    paid_on = models.DateField(_("tanggal dibayar"), null=True, blank=True)
+    amount = models.PositiveBigIntegerField(_("jumlah manfaat (Rp)"))
+    notes = models.TextField(_("keterangan"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-event_date"]
+        verbose_name = _("klaim")
+        verbose_name_plural = _("klaim")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="claim_amount_non_negative"),
+            models.CheckConstraint(
+                condition=Q(paid_on__isnull=True) | Q(paid_on__gte=models.F("event_date")),
+                name="claim_paid_after_event",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_programme_display()} {self.participant.name}"
+
+
+class ImportBatch(models.Model):
+    """An uploaded spreadsheet waiting for confirmation; nothing is written before that."""
+
+    class Kind(models.TextChoices):
+        PARTICIPANTS = "peserta", _("Peserta")
+        CONTRIBUTIONS = "iuran", _("Iuran")
+
+    class Status(models.TextChoices):
+        PREVIEW = "pratinjau", _("Pratinjau")
+        CONFIRMED = "dikonfirmasi", _("Dikonfirmasi")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=15, choices=Status.choices, default=Status.PREVIEW)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_batches", verbose_name=_("pengunggah")
+    )
+    village = models.ForeignKey(
+        Village, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("desa bawaan")
+    )
+    file = models.FileField(_("berkas"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("nama berkas"), max_length=255)
+    summary = models.JSONField(_("ringkasan"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("dikonfirmasi"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("impor berkas")
+        verbose_name_plural = _("impor berkas")
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"
+
+
+class VillageMonthStat(models.Model):
+    """Per-village monthly counts, derived from participants and contributions.
+
+    Like DHIS2's analytics tables: dashboards read these rows instead of scanning
+    every contribution. Refreshed on every write and by `manage.py refresh_stats`.
+    """
+
+    village = models.ForeignKey(Village, on_delete=models.CASCADE, related_name="month_stats")
+    month = models.DateField()
+    enrolled = models.PositiveIntegerField(default=0)
+    active = models.PositiveIntegerField(default=0)
+    arrears = models.PositiveIntegerField(default=0)
+    inactive = models.PositiveIntegerField(default=0)
+    new_enrolments = models.PositiveIntegerField(default=0)
+    new_self_funded = models.PositiveIntegerField(default=0)
+    exits = models.PositiveIntegerField(default=0)
+    lapsed = models.PositiveIntegerField(default=0)
+    apparatus_registered = models.PositiveIntegerField(default=0)
+    apparatus_active = models.PositiveIntegerField(default=0)
+    active_self_funded = models.PositiveIntegerField(default=0)
+    active_village_budget = models.PositiveIntegerField(default=0)
+    active_regional_budget = models.PositiveIntegerField(default=0)
+    active_csr = models.PositiveIntegerField(default=0)
+    active_other_funding = models.PositiveIntegerField(default=0)
+    contribution_amount = models.PositiveBigIntegerField(default=0)
+    cohort_active_3 = models.PositiveIntegerField(default=0)
+    cohort_active_6 = models.PositiveIntegerField(default=0)
+    cohort_active_12 = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("statistik bulanan desa")
+        verbose_name_plural = _("statistik bulanan desa")
+        constraints = [models.UniqueConstraint(fields=["village", "month"], name="unique_village_month_stat")]
+        indexes = [models.Index(fields=["month", "village"])]
+
+    def __str__(self) -> str:
+        return f"{self.village_id} {self.month:%m/%Y}"

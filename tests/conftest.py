@@ -1,0 +1,62 @@
+"""Shared fixtures: fast hashing, plain static files, and one user per role."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import UserFactory, village
+from villages.access import ROLE_HEAD, ROLE_OFFICIAL, ROLE_STAFF
+
+BATANG_BARUS = "13.02.07.2006"
+SIKALANG = "13.73.04.2010"
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture
+def batang_barus(db):
+    return village(BATANG_BARUS)
+
+
+@pytest.fixture
+def sikalang(db):
+    return village(SIKALANG)
+
+
+@pytest.fixture
+def staff_user(db):
+    return UserFactory(username="staf.test", role=ROLE_STAFF)
+
+
+@pytest.fixture
+def head_user(db):
+    return UserFactory(username="kepala.test", role=ROLE_HEAD)
+
+
+@pytest.fixture
+def official(batang_barus):
+    """An operator of Nagari Batang Barus only."""
+    return UserFactory(username="operator.bb", role=ROLE_OFFICIAL, villages=[batang_barus])
+
+
+@pytest.fixture
+def other_official(sikalang):
+    """An operator of Desa Sikalang only: the outsider for Batang Barus data."""
+    return UserFactory(username="operator.sk", role=ROLE_OFFICIAL, villages=[sikalang])
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="admin.test", is_superuser=True, is_staff=True)

@@ -1,0 +1,5 @@
+from django.conf import settings
+
+
+def branch(request) -> dict:
+    return {"BRANCH_NAME": settings.BRANCH_NAME}
