@@ -11,7 +11,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
-    path("villages/", include("villages.urls")),
+    path("activities/", include("villages.urls")),
     path("participants/", include("participants.urls")),
     path("evaluations/", include("evaluations.urls")),
 ]
