@@ -323,6 +323,11 @@ class Target(models.Model):
         return f"{self.village} {self.year}: {self.active_participants}"
 
 
+class ActivityQuerySet(models.QuerySet):
+    def for_user(self, user) -> ActivityQuerySet:
+        return self.filter(village__in=Village.objects.for_user(user))
+
+
 class Activity(models.Model):
     """An engagement activity held in a village."""
 
@@ -349,6 +354,8 @@ class Activity(models.Model):
         verbose_name=_("dicatat oleh"),
     )
     history = HistoricalRecords()
+
+    objects = ActivityQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-id"]
