@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -61,6 +62,23 @@ class RubricItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rubric}: {self.indicator}"
+
+    @property
+    def thresholds(self) -> tuple[Decimal, Decimal, Decimal, Decimal]:
+        return (self.threshold_2, self.threshold_3, self.threshold_4, self.threshold_5)
+
+    def clean(self) -> None:
+        if None in self.thresholds:
+            return
+        pairs = zip(self.thresholds, self.thresholds[1:], strict=False)
+        if self.higher_is_better and any(low > high for low, high in pairs):
+            raise ValidationError(
+                _("Makin tinggi makin baik: ambang skor 2 ≤ ambang skor 3 ≤ ambang skor 4 ≤ ambang skor 5.")
+            )
+        if not self.higher_is_better and any(low < high for low, high in pairs):
+            raise ValidationError(
+                _("Makin rendah makin baik: ambang skor 2 ≥ ambang skor 3 ≥ ambang skor 4 ≥ ambang skor 5.")
+            )
 
 
 class Category(models.Model):
@@ -159,6 +177,14 @@ class VillageEvaluation(models.Model):
     def is_locked(self) -> bool:
         return self.status == self.Status.APPROVED
 
+    @property
+    def is_editable(self) -> bool:
+        """Staff may change values, scores, notes and the plan only in draft or after a return."""
+        return (
+            self.status in (self.Status.DRAFT, self.Status.RETURNED)
+            and self.cycle.status == EvaluationCycle.Status.OPEN
+        )
+
 
 class PillarScore(models.Model):
     evaluation = models.ForeignKey(
@@ -167,6 +193,9 @@ class PillarScore(models.Model):
     pillar = models.CharField(_("pilar"), max_length=15, choices=Pillar.choices)
     computed_score = models.DecimalField(
         _("skor hitungan"), max_digits=3, decimal_places=2, null=True, blank=True, validators=SCORE_VALIDATORS
+    )
+    baseline_score = models.DecimalField(
+        _("skor baseline"), max_digits=3, decimal_places=2, null=True, blank=True, validators=SCORE_VALIDATORS
     )
     adjusted_score = models.DecimalField(
         _("skor disesuaikan"), max_digits=3, decimal_places=2, null=True, blank=True, validators=SCORE_VALIDATORS
