@@ -1,0 +1,263 @@
+"""The access matrix: every URL pattern of the project, for every role.
+
+Whoever adds a URL adds its row to ROWS in the same commit: the URL name, how
+to build its kwargs for an object of Nagari Batang Barus (`world`), and the
+expected answer per role. `test_every_url_pattern_has_a_row` fails for any
+pattern without a row (and any row without a pattern).
+
+Roles: anonymous, `official` (operator of Batang Barus: the owner), `outsider`
+(operator of Sikalang: a colleague with the same permissions, other village),
+`staff` (staf cabang) and `head` (kepala cabang). An object of another village
+must answer 404, never 403: "not yours" looks like "not found".
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import pytest
+from django.contrib import admin
+from django.test import RequestFactory
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from participants.models import Claim, Contribution, ImportBatch, Participant
+from tests.conftest import BATANG_BARUS, SIKALANG
+from tests.factories import ActivityFactory, ContributionFactory, ParticipantFactory, UserFactory, village
+from villages.access import ROLE_HEAD, ROLE_OFFICIAL, ROLE_STAFF
+from villages.admin_scope import ScopedAdminMixin
+from villages.models import Activity, Village
+
+LOGIN = "login"  # anonymous users are sent to the login page
+ROLES = ("anonymous", "official", "outsider", "staff", "head")
+
+
+class World:
+    """Objects of Nagari Batang Barus, created on first use. Add what your URLs need."""
+
+    def __init__(self, users: dict):
+        self.users = users
+
+    @cached_property
+    def village(self) -> Village:
+        return village(BATANG_BARUS)
+
+    @cached_property
+    def participant(self) -> Participant:
+        return ParticipantFactory(village=self.village, name="Warga Batang Barus")
+
+    @cached_property
+    def contribution(self) -> Contribution:
+        return ContributionFactory(participant=self.participant, month=datetime.date(2024, 2, 1))
+
+    @cached_property
+    def claim(self) -> Claim:
+        return Claim.objects.create(
+            participant=self.participant, programme="JKK", event_date=datetime.date(2024, 3, 1), amount=5_000_000
+        )
+
+    @cached_property
+    def activity(self) -> Activity:
+        return ActivityFactory(village=self.village, title="Sosialisasi Batang Barus")
+
+    @cached_property
+    def import_batch(self) -> ImportBatch:
+        """A participant import uploaded by the Batang Barus operator (a batch is its uploader's only)."""
+        from participants.imports import import_upload, template_workbook
+
+        return import_upload(
+            user=self.users["official"],
+            kind=ImportBatch.Kind.PARTICIPANTS,
+            name="daftar.xlsx",
+            content=template_workbook(kind=ImportBatch.Kind.PARTICIPANTS),
+        )
+
+
+@dataclass(frozen=True)
+class Row:
+    """How to reach one URL pattern and what each role must get.
+
+    expect: role → status code, or LOGIN. marker: text that identifies Batang
+    Barus data; it must appear on a 200 page for roles that may see the village
+    and must not appear for the outsider.
+    """
+
+    expect: dict[str, int | str]
+    kwargs: Callable[[World], dict] = field(default=lambda world: {})
+    marker: Callable[[World], str] | None = None
+    query: str = ""
+
+
+def scoped(official=200, outsider=404, staff=200, head=200) -> dict[str, int | str]:
+    return {"anonymous": LOGIN, "official": official, "outsider": outsider, "staff": staff, "head": head}
+
+
+# Pages about an object of Batang Barus that only writers may open: the head reads only.
+WRITE_OBJECT = scoped(head=403)
+# Pages without an object that writers may open (the form then offers only their villages).
+WRITE_PAGE = scoped(outsider=200, head=403)
+LIST_PAGE = scoped(outsider=200)
+
+
+def participant_pk(world: World) -> dict:
+    return {"pk": world.participant.pk}
+
+
+def participant_name(world: World) -> str:
+    return world.participant.name
+
+
+ROWS: dict[str, Row] = {
+    "home": Row(expect=scoped(outsider=200)),
+    "healthz": Row(expect=dict.fromkeys(ROLES, 200)),
+}
+
+SKIPPED_NAMESPACES = {"admin"}  # the admin is checked by test_admin_* below
+SKIPPED_MODULES = {"django.contrib.auth.views", "django.views.static", "django.contrib.staticfiles.views"}
+
+
+def _walk(patterns, namespace: str = "", prefix: str = ""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace in SKIPPED_NAMESPACES:
+                continue
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, inner, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            if entry.callback.__module__ in SKIPPED_MODULES:
+                continue
+            yield (f"{namespace}{entry.name}" if entry.name else None), prefix + str(entry.pattern)
+
+
+def project_url_names() -> dict[str | None, str]:
+    return dict(_walk(get_resolver().url_patterns))
+
+
+def test_every_url_pattern_has_a_row():
+    patterns = project_url_names()
+    unnamed = [route for name, route in patterns.items() if name is None]
+    assert not unnamed, f"URL patterns without a name (give them one and a row): {unnamed}"
+    missing = sorted(set(patterns) - set(ROWS))
+    assert not missing, f"URL patterns without a row in tests/test_access_matrix.py ROWS: {missing}"
+    stale = sorted(set(ROWS) - set(patterns))
+    assert not stale, f"Rows for URL names that no longer exist: {stale}"
+
+
+@pytest.fixture
+def users(official, other_official, staff_user, head_user) -> dict:
+    return {"anonymous": None, "official": official, "outsider": other_official, "staff": staff_user, "head": head_user}
+
+
+@pytest.fixture
+def world(users) -> World:
+    return World(users)
+
+
+def _check(client, users, world, name: str, row: Row, role: str) -> None:
+    user = users[role]
+    if user is not None:
+        client.force_login(user)
+    url = reverse(name, kwargs=row.kwargs(world)) + row.query
+    marker = row.marker(world) if row.marker else None
+    response = client.get(url)
+    expected = row.expect[role]
+    if expected == LOGIN:
+        assert response.status_code == 302, f"{role} GET {url}: {response.status_code}"
+        assert response["Location"].startswith(reverse("login")), f"{role} GET {url} → {response['Location']}"
+    else:
+        assert response.status_code == expected, f"{role} GET {url}: {response.status_code}, expected {expected}"
+    if marker and response.status_code == 200:
+        if role == "outsider":
+            assert marker not in response.text, f"{role} sees Batang Barus data on {url}"
+        else:
+            assert marker in response.text, f"{role} should see {marker!r} on {url}"
+    if expected in (LOGIN, 403, 404):
+        # Writing is refused the same way as reading.
+        response = client.post(url, {})
+        assert response.status_code == (302 if expected == LOGIN else expected), f"{role} POST {url}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(ROWS))
+def test_access(client, users, world, name, role):
+    _check(client, users, world, name, ROWS[name], role)
+
+
+def test_user_without_role_or_assignment_sees_nothing(client, db):
+    nobody = UserFactory(username="tanpa.peran")
+    ParticipantFactory(village=village(SIKALANG), name="Warga Sikalang")
+    client.force_login(nobody)
+    assert Village.objects.for_user(nobody).count() == 0
+    assert Participant.objects.for_user(nobody).count() == 0
+    for name, route in project_url_names().items():
+        if "<" not in route:
+            response = client.get(reverse(name))
+            assert "Warga Sikalang" not in response.text, name
+
+
+# --- the admin -------------------------------------------------------------------------------------------------
+
+UNSCOPED_ADMIN_MODELS = {
+    "villages.regency",
+    "villages.district",
+    "participants.contributionrate",
+    "evaluations.rubric",
+    "evaluations.rubricitem",
+    "evaluations.category",
+    "evaluations.evaluationcycle",
+}
+PROJECT_APPS = {"villages", "participants", "evaluations"}
+
+
+def _project_admins():
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label in PROJECT_APPS:
+            yield model, model_admin
+
+
+def test_every_project_model_admin_is_scoped():
+    unscoped = [
+        model._meta.label_lower
+        for model, model_admin in _project_admins()
+        if not isinstance(model_admin, ScopedAdminMixin) and model._meta.label_lower not in UNSCOPED_ADMIN_MODELS
+    ]
+    assert not unscoped, f"ModelAdmins without villages.admin_scope.ScopedAdminMixin: {unscoped}"
+    for model, model_admin in _project_admins():
+        for inline in model_admin.inlines:
+            assert issubclass(inline, ScopedAdminMixin), f"inline {inline.__name__} of {model.__name__} is not scoped"
+
+
+def test_admin_querysets_keep_an_official_admin_in_their_village(db, batang_barus, sikalang):
+    """An operator given admin access sees only their village's rows, in every project ModelAdmin."""
+    operator = UserFactory(username="operator.admin", role=ROLE_OFFICIAL, villages=[batang_barus], is_staff=True)
+    ours = ParticipantFactory(village=batang_barus)
+    theirs = ParticipantFactory(village=sikalang)
+    ContributionFactory(participant=theirs)
+    ActivityFactory(village=sikalang)
+    request = RequestFactory().get("/admin/")
+    request.user = operator
+    for model, model_admin in _project_admins():
+        if model._meta.label_lower in UNSCOPED_ADMIN_MODELS:
+            continue
+        for row in model_admin.get_queryset(request):
+            village_of = _village_of(row)
+            assert village_of is None or village_of == batang_barus, f"{model.__name__} {row.pk} leaks"
+    assert list(Participant.objects.for_user(operator)) == [ours]
+
+
+def _village_of(row) -> Village | None:
+    if isinstance(row, Village):
+        return row
+    for path in ("village", "participant", "evaluation"):
+        target = getattr(row, path, None)
+        if target is not None:
+            return target if isinstance(target, Village) else _village_of(target)
+    return None
+
+
+@pytest.mark.parametrize("role", [ROLE_STAFF, ROLE_HEAD])
+def test_branch_roles_see_every_village(db, role):
+    user = UserFactory(role=role)
+    assert Village.objects.for_user(user).count() == Village.objects.count() == 277
