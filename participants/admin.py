@@ -1,0 +1,155 @@
+"""Django admin of participants, contributions, claims, rates, imports and the analytics table."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from participants.models import (
+    Claim,
+    Contribution,
+    ContributionRate,
+    ImportBatch,
+    Participant,
+    VillageMonthStat,
+)
+from participants.months import month_start
+from villages.admin_scope import ScopedAdminMixin
+
+
+def rupiah(amount: int | None) -> str:
+    return "—" if amount is None else "Rp " + f"{amount:,}".replace(",", ".")
+
+
+class ContributionInline(ScopedAdminMixin, admin.TabularInline):
+    model = Contribution
+    extra = 0
+    fields = ["month", "amount", "paid_on", "channel", "funding_source"]
+    ordering = ["-month"]
+
+
+class ClaimInline(ScopedAdminMixin, admin.TabularInline):
+    model = Claim
+    extra = 0
+    fields = ["programme", "event_date", "paid_on", "amount", "notes"]
+
+
+@admin.register(Participant)
+class ParticipantAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = [
+        "name",
+        "masked_nik",
+        "village",
+        "occupation",
+        "funding_source",
+        "has_jht",
+        "enrolled_on",
+        "exit_date",
+    ]
+    list_filter = ["occupation", "funding_source", "sex", "has_jht", "exit_reason", "village__district__regency"]
+    list_select_related = ["village"]
+    search_fields = ["name", "=nik", "=kpj", "village__name", "village__code"]
+    autocomplete_fields = ["village"]
+    date_hierarchy = "enrolled_on"
+    show_full_result_count = False
+    readonly_fields = ["coverage_this_month", "created_at", "updated_at"]
+    inlines = [ContributionInline, ClaimInline]
+    fieldsets = [
+        (None, {"fields": ["village", "nik", "kpj", "name", "sex", "birth_date", "phone", "hamlet"]}),
+        (_("Kepesertaan"), {"fields": ["occupation", "monthly_income", "has_jht", "funding_source", "enrolled_on"]}),
+        (_("Keluar"), {"fields": ["exit_date", "exit_reason"]}),
+        (_("Status"), {"fields": ["coverage_this_month", "created_at", "updated_at"]}),
+    ]
+
+    @admin.display(description=_("NIK"))
+    def masked_nik(self, participant: Participant) -> str:
+        return participant.masked_nik
+
+    @admin.display(description=_("status kepesertaan bulan ini"))
+    def coverage_this_month(self, participant: Participant) -> str:
+        if participant.pk is None:
+            return "—"
+        status = participant.coverage_status(month_start(timezone.localdate()))
+        return "—" if status is None else status.label
+
+
+@admin.register(ContributionRate)
+class ContributionRateAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["valid_from", "jkk_percent", "jkm_amount", "jht_percent", "minimum_income", "minimum_contribution"]
+    readonly_fields = ["minimum_contribution", "minimum_contribution_with_jht"]
+    search_fields = ["regulation"]
+
+    @admin.display(description=_("iuran minimum per bulan"))
+    def minimum_contribution(self, rate: ContributionRate) -> str:
+        if rate.pk is None:
+            return "—"
+        return rupiah(rate.monthly_amount(income=rate.minimum_income, with_jht=False))
+
+    @admin.display(description=_("iuran minimum dengan JHT"))
+    def minimum_contribution_with_jht(self, rate: ContributionRate) -> str:
+        if rate.pk is None:
+            return "—"
+        return rupiah(rate.monthly_amount(income=rate.minimum_income, with_jht=True))
+
+
+@admin.register(Contribution)
+class ContributionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["participant", "village", "month", "amount", "paid_on", "channel", "funding_source"]
+    list_filter = ["channel", "funding_source", "participant__village__district__regency"]
+    list_select_related = ["participant__village"]
+    search_fields = ["participant__name", "=participant__nik", "participant__village__name"]
+    autocomplete_fields = ["participant", "recorded_by"]
+    date_hierarchy = "month"
+    show_full_result_count = False
+
+    @admin.display(description=_("desa"), ordering="participant__village__code")
+    def village(self, contribution: Contribution):
+        return contribution.participant.village
+
+
+@admin.register(Claim)
+class ClaimAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["participant", "village", "programme", "event_date", "paid_on", "amount"]
+    list_filter = ["programme", "participant__village__district__regency"]
+    list_select_related = ["participant__village"]
+    search_fields = ["participant__name", "=participant__nik", "participant__village__name"]
+    autocomplete_fields = ["participant", "recorded_by"]
+    date_hierarchy = "event_date"
+
+    @admin.display(description=_("desa"), ordering="participant__village__code")
+    def village(self, claim: Claim):
+        return claim.participant.village
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["original_name", "kind", "status", "uploaded_by", "village", "created_at", "confirmed_at"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["uploaded_by", "village"]
+    search_fields = ["original_name", "uploaded_by__username", "village__name"]
+    autocomplete_fields = ["uploaded_by", "village"]
+    readonly_fields = ["summary", "created_at", "confirmed_at"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(VillageMonthStat)
+class VillageMonthStatAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Derived rows (manage.py refresh_stats): shown for checking, never edited by hand."""
+
+    list_display = ["village", "month", "enrolled", "active", "arrears", "inactive", "new_enrolments", "exits"]
+    list_filter = ["village__district__regency"]
+    list_select_related = ["village"]
+    search_fields = ["village__name", "village__code"]
+    date_hierarchy = "month"
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
