@@ -447,6 +447,11 @@ class VillageMonthStat(models.Model):
     cohort_active_3 = models.PositiveIntegerField(default=0)
     cohort_active_6 = models.PositiveIntegerField(default=0)
     cohort_active_12 = models.PositiveIntegerField(default=0)
+    # Participants aktif in this month and also k months earlier (retention over k-month periods).
+    retained_1 = models.PositiveIntegerField(default=0)
+    retained_3 = models.PositiveIntegerField(default=0)
+    retained_6 = models.PositiveIntegerField(default=0)
+    retained_12 = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("statistik bulanan desa")

@@ -1,0 +1,688 @@
+"""Every indicator of the programme, defined once (DESIGN.md, "Indicators").
+
+Dashboards, evaluations and exports all read `REGISTRY`. An indicator is computed
+for a scope (a queryset of villages, already limited to the user's access) and a
+period of whole months. The counts come from a handful of grouped queries, the
+same whatever the data size: the monthly statistics table (`VillageMonthStat`,
+refreshed on every write), the villages themselves, activities and claims.
+
+Every figure is gathered per village as additive "facts" (numerators and
+denominators); the scope's figure is the sum of its villages' facts, so a
+ranking of villages and the branch total always add up.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils import timezone
+
+from evaluations.models import Pillar
+from participants.models import Claim, Contribution, FundingSource, Participant, VillageMonthStat
+from participants.months import add_months, month_end, month_start, months_between
+from villages.models import Activity, Agent, Budget, Commitment, Target, Village
+
+PERCENT = Decimal("0.01")
+RETAINED_LAGS = (1, 3, 6, 12)
+COHORT_OFFSETS = (3, 6, 12)
+FUNDING_COLUMNS = {
+    FundingSource.SELF: "active_self_funded",
+    FundingSource.VILLAGE_BUDGET: "active_village_budget",
+    FundingSource.REGIONAL_BUDGET: "active_regional_budget",
+    FundingSource.CSR: "active_csr",
+    FundingSource.OTHER: "active_other_funding",
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole months, both ends included; months are first-of-month dates."""
+
+    start: datetime.date
+    end: datetime.date
+
+    def __post_init__(self) -> None:
+        if self.start.day != 1 or self.end.day != 1:
+            raise ValueError("Period months must be first-of-month dates.")
+        if self.start > self.end:
+            raise ValueError("A period cannot end before it starts.")
+
+    @classmethod
+    def last_full_months(cls, count: int = 12, *, today: datetime.date | None = None) -> Period:
+        today = today or timezone.localdate()
+        end = add_months(month_start(today), -1)
+        return cls(start=add_months(end, 1 - count), end=end)
+
+    @classmethod
+    def year(cls, year: int) -> Period:
+        return cls(start=datetime.date(year, 1, 1), end=datetime.date(year, 12, 1))
+
+    def previous(self) -> Period:
+        return Period(start=add_months(self.start, -self.months), end=add_months(self.start, -1))
+
+    @property
+    def months(self) -> int:
+        return months_between(self.start, self.end) + 1
+
+    @property
+    def before(self) -> datetime.date:
+        """The month just before the period: the baseline of growth, retention and lapses."""
+        return add_months(self.start, -1)
+
+    @property
+    def label(self) -> str:
+        if self.start == self.end:
+            return f"{self.start:%m/%Y}"
+        return f"{self.start:%m/%Y}–{self.end:%m/%Y}"
+
+    @property
+    def last_day(self) -> datetime.date:
+        return month_end(self.end)
+
+
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
+def _decimal(number: Decimal, places: int = 1) -> str:
+    quantum = Decimal(1).scaleb(-places)
+    return f"{number.quantize(quantum, rounding=ROUND_HALF_UP)}".replace(".", ",")
+
+
+def format_value(value: Decimal | int | None, unit: str) -> str:
+    """A value as Indonesians write it: "—", "12,5%", "Rp 1.234.567", "1.234", "2,5 / 4"."""
+    if value is None:
+        return "—"
+    if unit == "percent":
+        return f"{_decimal(Decimal(value))}%"
+    if unit == "rupiah":
+        return f"Rp {_thousands(int(value))}"
+    if unit == "score":
+        return f"{_decimal(Decimal(value))} / 4"
+    return _thousands(int(value))
+
+
+@dataclass(frozen=True)
+class Result:
+    key: str
+    value: Decimal | int | None
+    numerator: int | None
+    denominator: int | None
+    period: Period
+    breakdown: dict[str, Result] = field(default_factory=dict)
+    label: str = ""
+
+    @property
+    def unit(self) -> str:
+        return REGISTRY[self.key.split(".")[0]].unit
+
+    @property
+    def display(self) -> str:
+        return format_value(self.value, self.unit)
+
+    def as_dict(self) -> dict:
+        """A JSON-ready copy, for evaluations that freeze their values."""
+        return {
+            "value": str(self.value) if isinstance(self.value, Decimal) else self.value,
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "period": self.period.label,
+            "display": self.display,
+            "breakdown": {name: part.as_dict() for name, part in self.breakdown.items()},
+        }
+
+
+def _percent(numerator: int, denominator: int) -> Decimal | None:
+    if not denominator:
+        return None
+    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(PERCENT, rounding=ROUND_HALF_UP)
+
+
+class Facts:
+    """Additive numbers of each village of a scope for a period, read with a fixed number of queries.
+
+    Each group is loaded on first use only, so computing one indicator reads only what it needs.
+    """
+
+    def __init__(self, *, villages: QuerySet[Village], period: Period) -> None:
+        self.villages = villages
+        self.period = period
+
+    def scope(self) -> Counter:
+        total: Counter = Counter()
+        for village_facts in self.by_village().values():
+            total.update(village_facts)
+        return total
+
+    def by_village(self) -> dict[int, Counter]:
+        facts = {pk: Counter() for pk in self.village_rows}
+        for group in self._loaded_groups():
+            for pk, numbers in group.items():
+                facts.setdefault(pk, Counter()).update(numbers)
+        return facts
+
+    def _loaded_groups(self) -> list[dict[int, Counter]]:
+        names = ("stats", "village_facts", "activities", "claims", "retention_direct")
+        return [self.__dict__[name] for name in names if name in self.__dict__]
+
+    def need(self, *groups: str) -> Facts:
+        for group in groups:
+            getattr(self, group)
+        return self
+
+    @cached_property
+    def village_rows(self) -> dict[int, dict]:
+        """Each village's own facts: working-age population, target, commitment (one query)."""
+        on = min(self.period.last_day, timezone.localdate())
+        rows = self.villages.annotate(
+            target=Subquery(
+                Target.objects.filter(village=OuterRef("pk"), year=self.period.end.year).values("active_participants")[
+                    :1
+                ]
+            ),
+            has_regulation=Exists(
+                Commitment.objects.in_force(on=on).filter(village=OuterRef("pk"), kind=Commitment.Kind.REGULATION)
+            ),
+            has_agreement=Exists(
+                Commitment.objects.in_force(on=on).filter(village=OuterRef("pk"), kind=Commitment.Kind.AGREEMENT)
+            ),
+            has_budget=Exists(Budget.objects.filter(village=OuterRef("pk"), year=on.year, amount__gt=0)),
+            has_agent=Exists(Agent.objects.active(on=on).filter(village=OuterRef("pk"))),
+        ).values("pk", "working_age_population", "target", "has_regulation", "has_agreement", "has_budget", "has_agent")
+        return {row["pk"]: row for row in rows}
+
+    @cached_property
+    def stats(self) -> dict[int, Counter]:
+        period = self.period
+        in_period = Q(month__gte=period.start, month__lte=period.end)
+        at_end = Q(month=period.end)
+        sums = {
+            "active_end": Sum("active", filter=at_end),
+            "active_before": Sum("active", filter=Q(month=period.before)),
+            "arrears_end": Sum("arrears", filter=at_end),
+            "inactive_end": Sum("inactive", filter=at_end),
+            "enrolled_end": Sum("enrolled", filter=at_end),
+            "new_enrolments": Sum("new_enrolments", filter=in_period),
+            "new_self_funded": Sum("new_self_funded", filter=in_period),
+            "lapsed": Sum("lapsed", filter=in_period),
+            "exits": Sum("exits", filter=in_period),
+            "active_months": Sum("active", filter=in_period),
+            "enrolled_months": Sum("enrolled", filter=in_period),
+            "contribution_amount": Sum("contribution_amount", filter=in_period),
+            "apparatus_registered": Sum("apparatus_registered", filter=at_end),
+            "apparatus_active": Sum("apparatus_active", filter=at_end),
+        }
+        for column in FUNDING_COLUMNS.values():
+            sums[column] = Sum(column, filter=at_end)
+        if period.months in RETAINED_LAGS:
+            sums["retained"] = Sum(f"retained_{period.months}", filter=at_end)
+        for offset in COHORT_OFFSETS:
+            cohorts = Q(month__gte=add_months(period.start, -offset), month__lte=add_months(period.end, -offset))
+            sums[f"cohort_size_{offset}"] = Sum("new_enrolments", filter=cohorts)
+            sums[f"cohort_active_{offset}"] = Sum(f"cohort_active_{offset}", filter=cohorts)
+        rows = (
+            VillageMonthStat.objects.filter(
+                village__in=self.villages,
+                month__gte=add_months(period.start, -max(COHORT_OFFSETS)),
+                month__lte=period.end,
+            )
+            .values("village_id")
+            # Prefixed: an annotation may not share a name with a field it sums.
+            .annotate(**{f"fact_{name}": aggregate for name, aggregate in sums.items()})
+        )
+        facts = {}
+        for row in rows:
+            pk = row.pop("village_id")
+            facts[pk] = Counter({name.removeprefix("fact_"): value or 0 for name, value in row.items()})
+        return facts
+
+    @cached_property
+    def retention_direct(self) -> dict[int, Counter]:
+        """Retention for period lengths the statistics table does not hold: an indexed join on contributions."""
+        if self.period.months in RETAINED_LAGS:
+            return {}
+        end = self.period.end
+        rows = (
+            Contribution.objects.filter(participant__village__in=self.villages, month=self.period.before)
+            .filter(participant__in=Participant.objects.enrolled_in(end).filter(contributions__month=end))
+            .filter(participant__in=Participant.objects.enrolled_in(self.period.before))
+            .values("participant__village_id")
+            .annotate(retained=Count("participant_id", distinct=True))
+        )
+        return {row["participant__village_id"]: Counter({"retained": row["retained"]}) for row in rows}
+
+    @cached_property
+    def village_facts(self) -> dict[int, Counter]:
+        """Per-village denominators, restricted to villages where they are known."""
+        stats = self.stats
+        facts = {}
+        for pk, row in self.village_rows.items():
+            active_end = stats.get(pk, Counter())["active_end"]
+            working_age = row["working_age_population"]
+            target = row["target"]
+            score = sum(bool(row[name]) for name in ("has_regulation", "has_agreement", "has_budget", "has_agent"))
+            facts[pk] = Counter(
+                {
+                    "villages": 1,
+                    "commitment_points": score,
+                    "working_age": working_age or 0,
+                    "active_where_working_age": active_end if working_age else 0,
+                    "target": target or 0,
+                    "active_where_target": active_end if target else 0,
+                    "has_working_age": 1 if working_age else 0,
+                }
+            )
+        return facts
+
+    @cached_property
+    def activities(self) -> dict[int, Counter]:
+        rows = (
+            Activity.objects.filter(
+                village__in=self.villages, date__gte=self.period.start, date__lte=self.period.last_day
+            )
+            .values("village_id", "kind")
+            .annotate(count=Count("id"), attendees=Sum("attendees"))
+        )
+        working_age = {pk: row["working_age_population"] for pk, row in self.village_rows.items()}
+        facts: dict[int, Counter] = {}
+        for row in rows:
+            numbers = facts.setdefault(row["village_id"], Counter())
+            numbers["activities"] += row["count"]
+            numbers[f"activities_{row['kind']}"] += row["count"]
+            if row["kind"] == Activity.Kind.SOCIALISATION and working_age.get(row["village_id"]):
+                numbers["socialisation_attendees"] += row["attendees"] or 0
+        return facts
+
+    @cached_property
+    def claims(self) -> dict[int, Counter]:
+        rows = (
+            Claim.objects.filter(
+                participant__village__in=self.villages,
+                paid_on__gte=self.period.start,
+                paid_on__lte=self.period.last_day,
+            )
+            .values("participant__village_id")
+            .annotate(count=Count("id"), amount=Sum("amount"))
+        )
+        return {
+            row["participant__village_id"]: Counter({"claims": row["count"], "claims_amount": row["amount"] or 0})
+            for row in rows
+        }
+
+
+# --- the indicators, each a function of the additive facts -------------------------------------------
+
+
+def _count(key: str, value: int, period: Period) -> Result:
+    return Result(key=key, value=value, numerator=value, denominator=None, period=period)
+
+
+def _share(key: str, numerator: int, denominator: int, period: Period, label: str = "") -> Result:
+    return Result(
+        key=key,
+        value=_percent(numerator, denominator),
+        numerator=numerator,
+        denominator=denominator,
+        period=period,
+        label=label,
+    )
+
+
+def _active_participants(facts: Counter, period: Period) -> Result:
+    return _count("active_participants", facts["active_end"], period)
+
+
+def _new_enrolments(facts: Counter, period: Period) -> Result:
+    return _count("new_enrolments", facts["new_enrolments"], period)
+
+
+def _net_growth(facts: Counter, period: Period) -> Result:
+    return Result(
+        key="net_growth",
+        value=facts["active_end"] - facts["active_before"],
+        numerator=facts["active_end"],
+        denominator=facts["active_before"],
+        period=period,
+    )
+
+
+def _growth_rate(facts: Counter, period: Period) -> Result:
+    return _share("growth_rate", facts["active_end"] - facts["active_before"], facts["active_before"], period)
+
+
+def _coverage(facts: Counter, period: Period) -> Result:
+    return _share("coverage", facts["active_where_working_age"], facts["working_age"], period)
+
+
+def _target_attainment(facts: Counter, period: Period) -> Result:
+    return _share("target_attainment", facts["active_where_target"], facts["target"], period)
+
+
+def _retention(facts: Counter, period: Period) -> Result:
+    return _share("retention", facts["retained"], facts["active_before"], period)
+
+
+def _collection_rate(facts: Counter, period: Period) -> Result:
+    return _share("collection_rate", facts["active_months"], facts["enrolled_months"], period)
+
+
+def _lapse_rate(facts: Counter, period: Period) -> Result:
+    return _share("lapse_rate", facts["lapsed"], facts["active_before"], period)
+
+
+def _funding_mix(facts: Counter, period: Period) -> Result:
+    parts = {
+        source.value: _share(f"funding_mix.{source.value}", facts[column], facts["active_end"], period, source.label)
+        for source, column in FUNDING_COLUMNS.items()
+    }
+    main = parts[FundingSource.SELF.value]
+    return Result(
+        key="funding_mix",
+        value=main.value,
+        numerator=main.numerator,
+        denominator=main.denominator,
+        period=period,
+        breakdown=parts,
+    )
+
+
+def _cohort_survival(facts: Counter, period: Period) -> Result:
+    parts = {
+        str(offset): _share(
+            f"cohort_survival.{offset}",
+            facts[f"cohort_active_{offset}"],
+            facts[f"cohort_size_{offset}"],
+            period,
+            f"{offset} bulan",
+        )
+        for offset in COHORT_OFFSETS
+    }
+    main = parts["12"]
+    return Result(
+        key="cohort_survival",
+        value=main.value,
+        numerator=main.numerator,
+        denominator=main.denominator,
+        period=period,
+        breakdown=parts,
+    )
+
+
+def _socialisation_reach(facts: Counter, period: Period) -> Result:
+    return _share("socialisation_reach", facts["socialisation_attendees"], facts["working_age"], period)
+
+
+def _claims_count(facts: Counter, period: Period) -> Result:
+    return _count("claims_count", facts["claims"], period)
+
+
+def _claims_amount(facts: Counter, period: Period) -> Result:
+    return _count("claims_amount", facts["claims_amount"], period)
+
+
+def _voluntary_share(facts: Counter, period: Period) -> Result:
+    return _share("voluntary_share", facts["new_self_funded"], facts["new_enrolments"], period)
+
+
+def _activities(facts: Counter, period: Period) -> Result:
+    parts = {
+        kind.value: Result(
+            key=f"activities.{kind.value}",
+            value=facts[f"activities_{kind.value}"],
+            numerator=facts[f"activities_{kind.value}"],
+            denominator=None,
+            period=period,
+            label=kind.label,
+        )
+        for kind in Activity.Kind
+    }
+    return Result(
+        key="activities",
+        value=facts["activities"],
+        numerator=facts["activities"],
+        denominator=None,
+        period=period,
+        breakdown=parts,
+    )
+
+
+def _commitment(facts: Counter, period: Period) -> Result:
+    villages = facts["villages"]
+    value = None
+    if villages:
+        value = (Decimal(facts["commitment_points"]) / villages).quantize(PERCENT, rounding=ROUND_HALF_UP)
+    return Result(
+        key="commitment", value=value, numerator=facts["commitment_points"], denominator=villages, period=period
+    )
+
+
+def _apparatus_covered(facts: Counter, period: Period) -> Result:
+    return _share("apparatus_covered", facts["apparatus_active"], facts["apparatus_registered"], period)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    label: str
+    pillar: Pillar
+    unit: str  # "count" | "percent" | "rupiah" | "score"
+    definition: str
+    from_facts: Callable[[Counter, Period], Result]
+    groups: tuple[str, ...] = ("stats",)
+    higher_is_better: bool = True
+
+    def compute(self, *, villages: QuerySet[Village], period: Period) -> Result:
+        facts = Facts(villages=villages, period=period).need(*self.groups)
+        return self.from_facts(facts.scope(), period)
+
+
+_VILLAGE = ("stats", "village_facts")
+
+INDICATORS = [
+    Indicator(
+        "active_participants",
+        "Peserta aktif",
+        Pillar.GROWTH,
+        "count",
+        "Jumlah peserta yang iuran bulan terakhir periode sudah dibayar (status aktif).",
+        _active_participants,
+    ),
+    Indicator(
+        "new_enrolments",
+        "Pendaftaran baru",
+        Pillar.GROWTH,
+        "count",
+        "Jumlah peserta yang tanggal daftarnya jatuh dalam periode.",
+        _new_enrolments,
+    ),
+    Indicator(
+        "net_growth",
+        "Pertumbuhan bersih",
+        Pillar.GROWTH,
+        "count",
+        "Peserta aktif pada bulan terakhir periode dikurangi peserta aktif pada bulan sebelum periode.",
+        _net_growth,
+    ),
+    Indicator(
+        "growth_rate",
+        "Laju pertumbuhan",
+        Pillar.GROWTH,
+        "percent",
+        "Pertumbuhan bersih dibagi peserta aktif pada bulan sebelum periode.",
+        _growth_rate,
+    ),
+    Indicator(
+        "coverage",
+        "Cakupan kepesertaan",
+        Pillar.GROWTH,
+        "percent",
+        "Peserta aktif pada bulan terakhir dibagi penduduk usia kerja (hanya desa yang data usia kerjanya ada).",
+        _coverage,
+        _VILLAGE,
+    ),
+    Indicator(
+        "target_attainment",
+        "Capaian target",
+        Pillar.GROWTH,
+        "percent",
+        "Peserta aktif pada bulan terakhir dibagi target peserta aktif tahun itu (hanya desa yang punya target).",
+        _target_attainment,
+        _VILLAGE,
+    ),
+    Indicator(
+        "retention",
+        "Retensi",
+        Pillar.SUSTAINABILITY,
+        "percent",
+        "Dari peserta aktif pada bulan sebelum periode, bagian yang masih aktif pada bulan terakhir periode.",
+        _retention,
+        ("stats", "retention_direct"),
+    ),
+    Indicator(
+        "collection_rate",
+        "Tingkat kolektibilitas",
+        Pillar.SUSTAINABILITY,
+        "percent",
+        "Bulan-peserta yang dibayar dibagi bulan-peserta terdaftar (belum keluar) selama periode.",
+        _collection_rate,
+    ),
+    Indicator(
+        "lapse_rate",
+        "Tingkat putus bayar",
+        Pillar.SUSTAINABILITY,
+        "percent",
+        "Peserta yang menjadi nonaktif (menunggak lebih dari batas bulan) selama periode, dibagi peserta aktif "
+        "pada bulan sebelum periode.",
+        _lapse_rate,
+        higher_is_better=False,
+    ),
+    Indicator(
+        "funding_mix",
+        "Bauran pendanaan (porsi mandiri)",
+        Pillar.SUSTAINABILITY,
+        "percent",
+        "Bagian peserta aktif pada bulan terakhir menurut sumber dana peserta; angka utama: porsi mandiri.",
+        _funding_mix,
+    ),
+    Indicator(
+        "cohort_survival",
+        "Ketahanan kohort (12 bulan)",
+        Pillar.SUSTAINABILITY,
+        "percent",
+        "Dari peserta yang mendaftar 3, 6 atau 12 bulan sebelum suatu bulan periode, bagian yang aktif pada "
+        "bulan itu; angka utama: 12 bulan.",
+        _cohort_survival,
+    ),
+    Indicator(
+        "socialisation_reach",
+        "Jangkauan sosialisasi",
+        Pillar.AWARENESS,
+        "percent",
+        "Jumlah hadirin kegiatan sosialisasi selama periode dibagi penduduk usia kerja (hanya desa yang data "
+        "usia kerjanya ada).",
+        _socialisation_reach,
+        ("village_facts", "stats", "activities"),
+    ),
+    Indicator(
+        "claims_count",
+        "Klaim dibayar",
+        Pillar.AWARENESS,
+        "count",
+        "Jumlah klaim manfaat yang dibayar (tanggal dibayar) selama periode.",
+        _claims_count,
+        ("claims",),
+    ),
+    Indicator(
+        "claims_amount",
+        "Nilai klaim dibayar",
+        Pillar.AWARENESS,
+        "rupiah",
+        "Jumlah Rupiah manfaat yang dibayar (tanggal dibayar) selama periode.",
+        _claims_amount,
+        ("claims",),
+    ),
+    Indicator(
+        "voluntary_share",
+        "Porsi pendaftar mandiri",
+        Pillar.AWARENESS,
+        "percent",
+        "Pendaftaran baru dengan sumber dana mandiri dibagi seluruh pendaftaran baru dalam periode.",
+        _voluntary_share,
+    ),
+    Indicator(
+        "activities",
+        "Kegiatan",
+        Pillar.ENGAGEMENT,
+        "count",
+        "Jumlah kegiatan (sosialisasi, pelatihan, penyerahan manfaat, rapat, door to door) dalam periode.",
+        _activities,
+        ("activities",),
+    ),
+    Indicator(
+        "commitment",
+        "Komitmen desa",
+        Pillar.ENGAGEMENT,
+        "score",
+        "Rata-rata skor 0–4 desa: peraturan berlaku, perjanjian kerja sama berlaku, anggaran iuran tahun "
+        "berjalan, agen aktif (pada akhir periode).",
+        _commitment,
+        ("village_facts",),
+    ),
+    Indicator(
+        "apparatus_covered",
+        "Perangkat terlindungi",
+        Pillar.ENGAGEMENT,
+        "percent",
+        "Perangkat nagari/desa yang aktif pada bulan terakhir dibagi perangkat yang terdaftar (belum keluar).",
+        _apparatus_covered,
+    ),
+]
+
+REGISTRY: dict[str, Indicator] = {indicator.key: indicator for indicator in INDICATORS}
+
+
+def _keys(keys: Iterable[str] | None) -> list[str]:
+    keys = list(REGISTRY) if keys is None else list(keys)
+    unknown = [key for key in keys if key not in REGISTRY]
+    if unknown:
+        raise KeyError(f"Unknown indicator(s): {', '.join(unknown)}")
+    return keys
+
+
+def _facts_for(*, villages: QuerySet[Village], period: Period, keys: list[str]) -> Facts:
+    groups = {group for key in keys for group in REGISTRY[key].groups}
+    # Load in a stable order: village facts read the stats and the village rows.
+    ordered = [
+        name for name in ("stats", "village_facts", "activities", "claims", "retention_direct") if name in groups
+    ]
+    return Facts(villages=villages, period=period).need(*ordered)
+
+
+def indicator_compute(*, key: str, villages: QuerySet[Village], period: Period) -> Result:
+    return REGISTRY[_keys([key])[0]].compute(villages=villages, period=period)
+
+
+def indicators_compute(
+    *, villages: QuerySet[Village], period: Period, keys: Iterable[str] | None = None
+) -> dict[str, Result]:
+    keys = _keys(keys)
+    facts = _facts_for(villages=villages, period=period, keys=keys).scope()
+    return {key: REGISTRY[key].from_facts(facts, period) for key in keys}
+
+
+def indicators_by_village(
+    *, villages: QuerySet[Village], period: Period, keys: Iterable[str] | None = None
+) -> dict[int, dict[str, Result]]:
+    """The same indicators for each village of the scope (for rankings and maps), same queries."""
+    keys = _keys(keys)
+    facts = _facts_for(villages=villages, period=period, keys=keys).need("village_facts")
+    return {
+        pk: {key: REGISTRY[key].from_facts(numbers, period) for key in keys}
+        for pk, numbers in facts.by_village().items()
+    }
