@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -68,6 +69,12 @@ class RubricItem(models.Model):
         return (self.threshold_2, self.threshold_3, self.threshold_4, self.threshold_5)
 
     def clean(self) -> None:
+        from evaluations.indicators import REGISTRY
+
+        if self.indicator and self.indicator not in REGISTRY:
+            raise ValidationError(
+                {"indicator": _("Indikator tidak dikenal. Pilih salah satu: %(keys)s.") % {"keys": ", ".join(REGISTRY)}}
+            )
         if None in self.thresholds:
             return
         pairs = zip(self.thresholds, self.thresholds[1:], strict=False)
@@ -186,6 +193,11 @@ class VillageEvaluation(models.Model):
         )
 
 
+class PillarScoreQuerySet(models.QuerySet):
+    def for_user(self, user) -> PillarScoreQuerySet:
+        return self.filter(evaluation__village__in=Village.objects.for_user(user))
+
+
 class PillarScore(models.Model):
     evaluation = models.ForeignKey(
         VillageEvaluation, on_delete=models.CASCADE, related_name="pillar_scores", verbose_name=_("evaluasi")
@@ -202,6 +214,8 @@ class PillarScore(models.Model):
     )
     justification = models.TextField(_("alasan penyesuaian"), blank=True)
     history = HistoricalRecords()
+
+    objects = PillarScoreQuerySet.as_manager()
 
     class Meta:
         ordering = ["evaluation", "pillar"]
@@ -250,10 +264,24 @@ class EvaluationStep(models.Model):
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.at:%d/%m/%Y %H:%M}"
 
+    @property
+    def by(self) -> str:
+        """Who took the step, as shown in the trail and the signature block ("sistem" for the seed)."""
+        if self.user is None:
+            return "sistem"
+        return self.user.get_full_name() or self.user.username
+
 
 class ActionItemQuerySet(models.QuerySet):
     def for_user(self, user) -> ActionItemQuerySet:
         return self.filter(evaluation__village__in=Village.objects.for_user(user))
+
+    def open(self) -> ActionItemQuerySet:
+        return self.filter(status__in=[ActionItem.Status.PLANNED, ActionItem.Status.IN_PROGRESS])
+
+    def overdue(self, *, today: datetime.date) -> ActionItemQuerySet:
+        """Not done nor cancelled, and past the due date."""
+        return self.open().filter(due_date__lt=today)
 
 
 class ActionItem(models.Model):
@@ -284,3 +312,6 @@ class ActionItem(models.Model):
 
     def __str__(self) -> str:
         return self.action
+
+    def is_overdue(self, *, today: datetime.date) -> bool:
+        return self.status in (self.Status.PLANNED, self.Status.IN_PROGRESS) and self.due_date < today

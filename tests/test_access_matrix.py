@@ -23,6 +23,8 @@ from django.contrib import admin
 from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from evaluations.models import ActionItem, EvaluationCycle, Rubric, VillageEvaluation
+from evaluations.services import cycle_open
 from participants.models import Claim, Contribution, ImportBatch, Participant
 from tests.conftest import BATANG_BARUS, SIKALANG
 from tests.factories import ActivityFactory, ContributionFactory, ParticipantFactory, UserFactory, village
@@ -74,6 +76,35 @@ class World:
             content=template_workbook(kind=ImportBatch.Kind.PARTICIPANTS),
         )
 
+    @cached_property
+    def cycle(self) -> EvaluationCycle:
+        """An anev cycle opened with Batang Barus in the programme."""
+        self.village.joined_on = datetime.date(2019, 3, 1)
+        self.village.save()
+        cycle = EvaluationCycle.objects.create(
+            name="Anev 2019–2022",
+            start_month=datetime.date(2019, 1, 1),
+            end_month=datetime.date(2022, 12, 1),
+            baseline_date=datetime.date(2019, 1, 1),
+            rubric=Rubric.objects.get(name="Rubrik Standar Desa Sadar"),
+        )
+        cycle_open(cycle=cycle, user=None)
+        return cycle
+
+    @cached_property
+    def evaluation(self) -> VillageEvaluation:
+        return VillageEvaluation.objects.get(cycle=self.cycle, village=self.village)
+
+    @cached_property
+    def action_item(self) -> ActionItem:
+        return ActionItem.objects.create(
+            evaluation=self.evaluation,
+            action="Sosialisasi ulang di Batang Barus",
+            pillar="pemahaman",
+            owner="Wali Nagari",
+            due_date=datetime.date(2023, 6, 30),
+        )
+
 
 @dataclass(frozen=True)
 class Row:
@@ -113,6 +144,57 @@ ROWS: dict[str, Row] = {
     "home": Row(expect=scoped(outsider=200)),
     "healthz": Row(expect=dict.fromkeys(ROLES, 200)),
 }
+
+# The anev (evaluations:*). Cycle pages are the branch's; an evaluation is its village's. Actions are POST only:
+# whoever may do them gets 405 on GET, whoever may not gets 403, and outside the village it is 404.
+BRANCH_PAGE = scoped(official=403, outsider=403)
+BRANCH_WRITE_PAGE = scoped(official=403, outsider=403, head=403)
+
+
+def cycle_pk(world: World) -> dict:
+    return {"pk": world.cycle.pk}
+
+
+def evaluation_pk(world: World) -> dict:
+    return {"pk": world.evaluation.pk}
+
+
+def action_item_pk(world: World) -> dict:
+    return {"pk": world.action_item.pk}
+
+
+def village_name(world: World) -> str:
+    return world.village.name
+
+
+EVALUATE = scoped(official=403, staff=405, head=403)
+DECIDE = scoped(official=403, staff=403, head=405)
+ROWS.update(
+    {
+        "evaluations:cycle_list": Row(expect=LIST_PAGE),
+        "evaluations:cycle_create": Row(expect=BRANCH_WRITE_PAGE),
+        "evaluations:cycle_detail": Row(expect=BRANCH_PAGE, kwargs=cycle_pk, marker=village_name),
+        "evaluations:cycle_close": Row(expect=scoped(official=403, outsider=403, staff=405, head=403), kwargs=cycle_pk),
+        "evaluations:cycle_tracker": Row(expect=BRANCH_PAGE, kwargs=cycle_pk),
+        "evaluations:cycle_summary_pdf": Row(expect=BRANCH_PAGE, kwargs=cycle_pk),
+        "evaluations:cycle_summary_xlsx": Row(expect=BRANCH_PAGE, kwargs=cycle_pk),
+        "evaluations:evaluation_detail": Row(expect=scoped(), kwargs=evaluation_pk, marker=village_name),
+        "evaluations:evaluation_compute": Row(expect=EVALUATE, kwargs=evaluation_pk),
+        "evaluations:evaluation_notes": Row(expect=EVALUATE, kwargs=evaluation_pk),
+        "evaluations:pillar_adjust": Row(
+            expect=EVALUATE, kwargs=lambda world: {"pk": world.evaluation.pk, "pillar": "pertumbuhan"}
+        ),
+        "evaluations:evaluation_submit": Row(expect=EVALUATE, kwargs=evaluation_pk),
+        "evaluations:evaluation_approve": Row(expect=DECIDE, kwargs=evaluation_pk),
+        "evaluations:evaluation_return": Row(expect=DECIDE, kwargs=evaluation_pk),
+        "evaluations:action_item_add": Row(expect=EVALUATE, kwargs=evaluation_pk),
+        "evaluations:evaluation_report_pdf": Row(expect=scoped(), kwargs=evaluation_pk),
+        "evaluations:evaluation_report_print": Row(expect=scoped(), kwargs=evaluation_pk, marker=village_name),
+        "evaluations:action_item_edit": Row(expect=scoped(official=403, head=403), kwargs=action_item_pk),
+        "evaluations:action_item_delete": Row(expect=EVALUATE, kwargs=action_item_pk),
+        "evaluations:action_item_status": Row(expect=scoped(official=405, staff=405, head=403), kwargs=action_item_pk),
+    }
+)
 
 SKIPPED_NAMESPACES = {"admin"}  # the admin is checked by test_admin_* below
 SKIPPED_MODULES = {"django.contrib.auth.views", "django.views.static", "django.contrib.staticfiles.views"}

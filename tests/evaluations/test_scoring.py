@@ -122,7 +122,7 @@ def test_default_rubric_exists_after_migrate():
 
 
 @pytest.mark.django_db
-def test_rubric_item_refuses_thresholds_in_the_wrong_order():
+def test_rubric_item_refuses_thresholds_in_the_wrong_order_and_unknown_indicators():
     rubric = Rubric.objects.create(name="Uji")
     item = RubricItem(
         rubric=rubric,
@@ -139,3 +139,6 @@ def test_rubric_item_refuses_thresholds_in_the_wrong_order():
         item.full_clean()
     item.higher_is_better = True
     item.full_clean()
+    item.indicator = "tidak_ada"
+    with pytest.raises(ValidationError, match="Indikator tidak dikenal"):
+        item.full_clean()

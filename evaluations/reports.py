@@ -1,0 +1,270 @@
+"""Reads and documents of the anev: cycle results, charts, the village report (PDF) and the branch summary.
+
+Everything shown of an evaluation comes from what the evaluation stored (values, scores), never
+from a new computation, so an approved evaluation reads the same forever.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.db.models import Avg, Count, DecimalField, F, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from evaluations.indicators import REGISTRY
+from evaluations.models import ActionItem, EvaluationCycle, EvaluationStep, Pillar, PillarScore, VillageEvaluation
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    key: str
+    label: str
+    definition: str
+    pillar: str
+    weight: str
+    higher_is_better: bool
+    thresholds: list[str]
+    baseline: dict
+    end: dict
+
+    @property
+    def working(self) -> str:
+        """The numerator and denominator behind the value, e.g. "45 / 1.200"."""
+        numerator, denominator = self.end.get("numerator"), self.end.get("denominator")
+        if numerator is None or denominator is None:
+            return ""
+        return f"{_thousands(numerator)} / {_thousands(denominator)}"
+
+    @property
+    def rule(self) -> str:
+        sign = "≥" if self.higher_is_better else "≤"
+        return " · ".join(
+            f"{score}: {sign} {_number(t)}" for score, t in zip(range(2, 6), self.thresholds, strict=True)
+        )
+
+
+def _thousands(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+def _number(text: str) -> str:
+    value = Decimal(text).normalize()
+    return f"{value:f}".replace(".", ",")
+
+
+def indicator_rows(evaluation: VillageEvaluation) -> dict[str, list[IndicatorRow]]:
+    """The stored indicator values of an evaluation, beside their baseline, grouped by pillar label."""
+    grouped: dict[str, list[IndicatorRow]] = {label: [] for label in Pillar.labels}
+    labels = dict(Pillar.choices)
+    for key, end in evaluation.values.items():
+        indicator = REGISTRY.get(key)
+        row = IndicatorRow(
+            key=key,
+            label=indicator.label if indicator else key,
+            definition=indicator.definition if indicator else "",
+            pillar=end["pillar"],
+            weight=_number(end["weight"]),
+            higher_is_better=end["higher_is_better"],
+            thresholds=end["thresholds"],
+            baseline=evaluation.baseline_values.get(key, {}),
+            end=end,
+        )
+        grouped[labels[row.pillar]].append(row)
+    return {label: rows for label, rows in grouped.items() if rows}
+
+
+def cycle_evaluations(*, cycle: EvaluationCycle, user) -> QuerySet[VillageEvaluation]:
+    """The cycle's evaluations in the user's scope, with the overall score of the previous cycle."""
+    evaluations = (
+        VillageEvaluation.objects.for_user(user)
+        .filter(cycle=cycle)
+        .select_related("village__district__regency")
+        .order_by("village__code")
+    )
+    if cycle.previous_id is None:
+        return evaluations.annotate(
+            previous_score=Value(None, output_field=DecimalField()), change=Value(None, output_field=DecimalField())
+        )
+    previous = VillageEvaluation.objects.filter(cycle_id=cycle.previous_id, village_id=OuterRef("village_id"))
+    return evaluations.annotate(previous_score=Subquery(previous.values("overall_score")[:1])).annotate(
+        change=F("overall_score") - F("previous_score")
+    )
+
+
+def cycle_charts(*, evaluations: QuerySet[VillageEvaluation], categories: list[str], user) -> dict:
+    """Chart.js data: villages per category, and the mean pillar score at baseline and at the end."""
+    counts = dict(evaluations.order_by().values_list("category").annotate(total=Count("id")))
+    by_category = {
+        "labels": [*categories, "Belum dinilai"],
+        "counts": [counts.get(name, 0) for name in categories] + [counts.get("", 0)],
+    }
+    pillars = {
+        row["pillar"]: row
+        for row in PillarScore.objects.for_user(user)
+        .filter(evaluation__in=evaluations.values("pk"))
+        .values("pillar")
+        .annotate(before=Avg("baseline_score"), after=Avg(Coalesce("adjusted_score", "computed_score")))
+    }
+
+    def mean(pillar: str, which: str) -> float | None:
+        value = pillars.get(pillar, {}).get(which)
+        return round(float(value), 2) if value is not None else None
+
+    by_pillar = {
+        "labels": list(Pillar.labels),
+        "before": [mean(pillar, "before") for pillar in Pillar.values],
+        "after": [mean(pillar, "after") for pillar in Pillar.values],
+    }
+    return {"categories": by_category, "pillars": by_pillar}
+
+
+def _css() -> str:
+    with open(finders.find("css/print.css"), encoding="utf-8") as stylesheet:
+        return stylesheet.read()
+
+
+def _pdf(html: str, *, base_url: str) -> bytes:
+    from weasyprint import CSS, HTML
+
+    return HTML(string=html, base_url=base_url).write_pdf(stylesheets=[CSS(string=_css())])
+
+
+def evaluation_context(evaluation: VillageEvaluation) -> dict:
+    steps = list(evaluation.steps.select_related("user"))
+    submitted = next((s for s in reversed(steps) if s.action == EvaluationStep.Action.SUBMITTED), None)
+    approved = next((s for s in reversed(steps) if s.action == EvaluationStep.Action.APPROVED), None)
+    return {
+        "evaluation": evaluation,
+        "village": evaluation.village,
+        "cycle": evaluation.cycle,
+        "indicator_groups": indicator_rows(evaluation),
+        "pillar_scores": sorted(evaluation.pillar_scores.all(), key=lambda score: Pillar.values.index(score.pillar)),
+        "action_items": list(evaluation.action_items.all()),
+        "steps": steps,
+        "submitted_step": submitted,
+        "approved_step": approved,
+        "today": timezone.localdate(),
+        "branch_name": settings.BRANCH_NAME,
+    }
+
+
+def evaluation_pdf(*, evaluation: VillageEvaluation, base_url: str) -> bytes:
+    html = render_to_string("evaluations/report.html", {**evaluation_context(evaluation), "for_pdf": True})
+    return _pdf(html, base_url=base_url)
+
+
+def cycle_summary_context(*, cycle: EvaluationCycle, user) -> dict:
+    evaluations = list(cycle_evaluations(cycle=cycle, user=user).prefetch_related("pillar_scores"))
+    categories = list(cycle.rubric.categories.values_list("name", flat=True))
+    counts = dict.fromkeys([*categories, ""], 0)
+    for evaluation in evaluations:
+        counts[evaluation.category] = counts.get(evaluation.category, 0) + 1
+        scores = {score.pillar: score.score for score in evaluation.pillar_scores.all()}
+        evaluation.ordered_scores = [scores.get(pillar) for pillar in Pillar.values]
+    items = ActionItem.objects.for_user(user).filter(evaluation__cycle=cycle)
+    today = timezone.localdate()
+    return {
+        "cycle": cycle,
+        "evaluations": evaluations,
+        "category_counts": counts,
+        "status_counts": dict(
+            VillageEvaluation.objects.for_user(user)
+            .filter(cycle=cycle)
+            .order_by()
+            .values_list("status")
+            .annotate(total=Count("id"))
+        ),
+        "statuses": VillageEvaluation.Status.choices,
+        "action_total": items.count(),
+        "action_overdue": items.overdue(today=today).count(),
+        "pillars": Pillar.choices,
+        "today": today,
+        "branch_name": settings.BRANCH_NAME,
+    }
+
+
+def cycle_summary_pdf(*, cycle: EvaluationCycle, user, base_url: str) -> bytes:
+    html = render_to_string("evaluations/cycle_summary.html", cycle_summary_context(cycle=cycle, user=user))
+    return _pdf(html, base_url=base_url)
+
+
+def _score(value: Decimal | None) -> float | None:
+    return float(value) if value is not None else None
+
+
+def cycle_summary_xlsx(*, cycle: EvaluationCycle, user) -> bytes:
+    """Two sheets: every village's result, and the revitalisation tracker."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Hasil anev"
+    header = [
+        "Kode",
+        "Desa/nagari",
+        "Kecamatan",
+        "Kabupaten/kota",
+        "Status",
+        *[f"Skor {label}" for label in Pillar.labels],
+        "Skor total",
+        "Kategori",
+        "Skor siklus sebelumnya",
+        "Perubahan",
+    ]
+    sheet.append([f"{cycle.name} — ringkasan cabang"])
+    sheet.append(header)
+    for evaluation in cycle_evaluations(cycle=cycle, user=user).prefetch_related("pillar_scores"):
+        scores = {score.pillar: score.score for score in evaluation.pillar_scores.all()}
+        sheet.append(
+            [
+                evaluation.village.code,
+                str(evaluation.village),
+                evaluation.village.district.name,
+                str(evaluation.village.district.regency),
+                evaluation.get_status_display(),
+                *[_score(scores.get(pillar)) for pillar in Pillar.values],
+                _score(evaluation.overall_score),
+                evaluation.category or "Belum dinilai",
+                _score(evaluation.previous_score),
+                _score(evaluation.change),
+            ]
+        )
+    tracker = workbook.create_sheet("Rencana aksi")
+    tracker.append(["Desa/nagari", "Aksi", "Pilar", "Penanggung jawab", "Tenggat", "Status", "Lewat tenggat"])
+    today = timezone.localdate()
+    items = (
+        ActionItem.objects.for_user(user)
+        .filter(evaluation__cycle=cycle)
+        .select_related("evaluation__village")
+        .order_by("due_date", "id")
+    )
+    for item in items:
+        tracker.append(
+            [
+                str(item.evaluation.village),
+                item.action,
+                item.get_pillar_display(),
+                item.owner,
+                item.due_date,
+                item.get_status_display(),
+                "ya" if item.is_overdue(today=today) else "",
+            ]
+        )
+        tracker.cell(row=tracker.max_row, column=5).number_format = "DD/MM/YYYY"
+    for worksheet in (sheet, tracker):
+        header_row = 2 if worksheet is sheet else 1
+        for cell in worksheet[header_row]:
+            cell.font = Font(bold=True)
+        for index in range(1, worksheet.max_column + 1):
+            worksheet.column_dimensions[get_column_letter(index)].width = 18
+    sheet["A1"].font = Font(bold=True, size=13)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
