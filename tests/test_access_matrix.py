@@ -118,7 +118,7 @@ class Row:
     expect: dict[str, int | str]
     kwargs: Callable[[World], dict] = field(default=lambda world: {})
     marker: Callable[[World], str] | None = None
-    query: str = ""
+    query: Callable[[World], str] = field(default=lambda world: "")
 
 
 def scoped(official=200, outsider=404, staff=200, head=200) -> dict[str, int | str]:
@@ -140,8 +140,44 @@ def participant_name(world: World) -> str:
     return world.participant.name
 
 
+def activity_title(world: World) -> str:
+    return world.activity.title
+
+
+def batch_pk(world: World) -> dict:
+    return {"pk": world.import_batch.pk}
+
+
+# An upload is its uploader's only: everybody else, branch staff included, gets a 404.
+UPLOADER_ONLY = scoped(staff=404, head=404)
+
 ROWS: dict[str, Row] = {
-    "home": Row(expect=scoped(outsider=200)),
+    "home": Row(expect=scoped(official=302, outsider=302)),  # officials go to their village page
+    "participants:list": Row(expect=LIST_PAGE, marker=participant_name),
+    "participants:create": Row(expect=WRITE_PAGE),
+    "participants:detail": Row(expect=scoped(), kwargs=participant_pk, marker=participant_name),
+    "participants:update": Row(expect=WRITE_OBJECT, kwargs=participant_pk, marker=participant_name),
+    "participants:exit": Row(expect=WRITE_OBJECT, kwargs=participant_pk, marker=participant_name),
+    "participants:contribution_create": Row(expect=WRITE_OBJECT, kwargs=participant_pk, marker=participant_name),
+    "participants:claim_create": Row(expect=WRITE_OBJECT, kwargs=participant_pk, marker=participant_name),
+    "participants:monthly": Row(
+        expect=WRITE_PAGE,
+        query=lambda world: f"?village={world.village.pk}&month={world.participant.enrolled_on:%m/%Y}",
+        marker=participant_name,
+    ),
+    "participants:import": Row(expect=WRITE_PAGE),
+    "participants:import_contributions": Row(expect=WRITE_PAGE),
+    "participants:import_template": Row(expect=LIST_PAGE, kwargs=lambda world: {"kind": "peserta"}),
+    "participants:import_preview": Row(expect=UPLOADER_ONLY, kwargs=batch_pk),
+    "participants:import_rejected": Row(expect=UPLOADER_ONLY, kwargs=batch_pk),
+    "villages:activity_list": Row(expect=LIST_PAGE, marker=activity_title),
+    "villages:activity_create": Row(expect=WRITE_PAGE),
+    "villages:activity_detail": Row(
+        expect=scoped(), kwargs=lambda world: {"pk": world.activity.pk}, marker=activity_title
+    ),
+    "villages:activity_update": Row(
+        expect=WRITE_OBJECT, kwargs=lambda world: {"pk": world.activity.pk}, marker=activity_title
+    ),
     "healthz": Row(expect=dict.fromkeys(ROLES, 200)),
 }
 
@@ -241,7 +277,7 @@ def _check(client, users, world, name: str, row: Row, role: str) -> None:
     user = users[role]
     if user is not None:
         client.force_login(user)
-    url = reverse(name, kwargs=row.kwargs(world)) + row.query
+    url = reverse(name, kwargs=row.kwargs(world)) + row.query(world)
     marker = row.marker(world) if row.marker else None
     response = client.get(url)
     expected = row.expect[role]

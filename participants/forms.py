@@ -1,0 +1,214 @@
+"""Forms for village officials on phones: one column, dd/mm/yyyy dates, amounts as people write them."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from participants.models import Claim, Contribution, FundingSource, ImportBatch, Participant, Programme
+from participants.months import month_start
+from participants.parsing import parse_month, parse_rupiah
+from participants.services import PAYMENT_PERIODS
+from villages.models import Village
+
+DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d%m%Y", "%Y-%m-%d"]
+
+
+class DateInput(forms.DateInput):
+    """A text box, not the browser's date picker: typing 14031985 on a phone keypad is quickest."""
+
+    input_type = "text"
+
+    def __init__(self, attrs: dict | None = None):
+        base = {"inputmode": "numeric", "placeholder": "dd/mm/yyyy", "autocomplete": "off"}
+        super().__init__(attrs={**base, **(attrs or {})}, format="%d/%m/%Y")
+
+
+class DateField(forms.DateField):
+    widget = DateInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", DATE_FORMATS)
+        kwargs.setdefault("help_text", _("Format dd/mm/yyyy, misalnya 14/03/1985."))
+        super().__init__(**kwargs)
+        self.error_messages["invalid"] = _("Tulis tanggal sebagai dd/mm/yyyy, misalnya 14/03/1985.")
+
+
+class RupiahField(forms.IntegerField):
+    """Whole Rupiah, accepting `1500000`, `1.500.000` or `Rp 1.500.000`."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        super().__init__(**kwargs)
+        self.widget = forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "Rp"})
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        amount = parse_rupiah(value)
+        if amount is None:
+            raise ValidationError(_("Tulis jumlah dalam Rupiah, misalnya 1.500.000."), code="invalid")
+        return amount
+
+
+class MonthField(forms.DateField):
+    """A month written mm/yyyy; cleaned to its first day."""
+
+    widget = forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "mm/yyyy", "autocomplete": "off"})
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.date):
+            return month_start(value)
+        month = parse_month(value)
+        if month is None:
+            raise ValidationError(_("Tulis bulan sebagai mm/yyyy, misalnya 03/2025."), code="invalid")
+        return month
+
+    def prepare_value(self, value):
+        return f"{value:%m/%Y}" if isinstance(value, datetime.date) else value
+
+
+def village_field_for(form: forms.Form, user) -> None:
+    """Offer the user's villages; a user with exactly one village is not asked."""
+    villages = Village.objects.for_user(user).select_related("district")
+    form.user_villages = villages
+    if len(villages[:2]) == 1:
+        form.fields.pop("village", None)
+        form.only_village = villages[0]
+    else:
+        form.fields["village"].queryset = villages
+        form.only_village = None
+
+
+class ParticipantForm(forms.ModelForm):
+    birth_date = DateField(label=_("Tanggal lahir"))
+    enrolled_on = DateField(label=_("Tanggal daftar"), initial=timezone.localdate)
+    monthly_income = RupiahField(label=_("Penghasilan per bulan (Rp)"))
+
+    class Meta:
+        model = Participant
+        fields = [
+            "village",
+            "nik",
+            "name",
+            "sex",
+            "birth_date",
+            "phone",
+            "hamlet",
+            "occupation",
+            "monthly_income",
+            "has_jht",
+            "funding_source",
+            "enrolled_on",
+            "kpj",
+        ]
+        widgets = {
+            "nik": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 16, "autocomplete": "off"}),
+            "kpj": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 11}),
+            "phone": forms.TextInput(attrs={"inputmode": "tel"}),
+            "sex": forms.RadioSelect,
+        }
+        help_texts = {"nik": _("16 angka sesuai KTP."), "kpj": _("Isi bila peserta sudah punya kartu.")}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        village_field_for(self, user)
+        if self.only_village is not None and not self.instance.pk:
+            self.instance.village = self.only_village
+
+    def clean_nik(self) -> str:
+        return "".join(self.cleaned_data["nik"].split())
+
+    def clean_kpj(self) -> str | None:
+        return "".join((self.cleaned_data.get("kpj") or "").split()) or None
+
+
+class ParticipantExitForm(forms.Form):
+    exit_date = DateField(label=_("Tanggal keluar"), initial=timezone.localdate)
+    exit_reason = forms.ChoiceField(
+        label=_("Alasan keluar"), choices=Participant.ExitReason.choices, widget=forms.RadioSelect
+    )
+
+
+class ContributionForm(forms.Form):
+    first_month = MonthField(label=_("Mulai bulan"), help_text=_("Bulan pertama yang dibayar, mm/yyyy."))
+    months = forms.TypedChoiceField(
+        label=_("Untuk berapa bulan"),
+        choices=[(count, _("%(n)s bulan") % {"n": count}) for count in PAYMENT_PERIODS],
+        coerce=int,
+        initial=1,
+        widget=forms.RadioSelect,
+    )
+    with_jht = forms.BooleanField(
+        label=_("Ikut JHT (Jaminan Hari Tua)"), required=False, help_text=_("JKK dan JKM selalu diikuti.")
+    )
+    monthly_amount = RupiahField(label=_("Iuran per bulan (Rp)"), min_value=1)
+    paid_on = DateField(label=_("Tanggal bayar"), initial=timezone.localdate)
+    channel = forms.ChoiceField(label=_("Saluran bayar"), choices=Contribution.Channel.choices)
+    funding_source = forms.ChoiceField(label=_("Sumber dana"), choices=FundingSource.choices)
+
+
+class MonthlyPaymentsForm(forms.Form):
+    """Which village and month the tick list is about (GET), and how it was paid (POST)."""
+
+    village = forms.ModelChoiceField(label=_("Desa/nagari"), queryset=Village.objects.none())
+    month = MonthField(label=_("Bulan iuran"))
+    paid_on = DateField(label=_("Tanggal bayar"), initial=timezone.localdate, required=False)
+    channel = forms.ChoiceField(label=_("Saluran bayar"), choices=Contribution.Channel.choices, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        village_field_for(self, user)
+
+    def chosen_village(self) -> Village:
+        return self.only_village or self.cleaned_data["village"]
+
+
+class ClaimForm(forms.ModelForm):
+    event_date = DateField(label=_("Tanggal kejadian"))
+    paid_on = DateField(label=_("Tanggal dibayar"), required=False)
+    amount = RupiahField(label=_("Jumlah manfaat (Rp)"))
+
+    class Meta:
+        model = Claim
+        fields = ["programme", "event_date", "paid_on", "amount", "notes"]
+        widgets = {"programme": forms.RadioSelect, "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].choices = Programme.choices
+
+    def clean(self):
+        cleaned = super().clean()
+        event_date, paid_on = cleaned.get("event_date"), cleaned.get("paid_on")
+        if event_date and paid_on and paid_on < event_date:
+            self.add_error("paid_on", _("Tanggal dibayar tidak boleh sebelum tanggal kejadian."))
+        if event_date and event_date > timezone.localdate():
+            self.add_error("event_date", _("Tanggal kejadian tidak boleh di masa depan."))
+        return cleaned
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Berkas Excel (.xlsx) atau CSV"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+    village = forms.ModelChoiceField(
+        label=_("Desa bawaan"),
+        queryset=Village.objects.none(),
+        required=False,
+        help_text=_("Dipakai untuk baris yang kolom Desa-nya kosong."),
+    )
+
+    def __init__(self, *args, user, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        village_field_for(self, user)
+        if kind == ImportBatch.Kind.CONTRIBUTIONS:
+            self.fields.pop("village", None)

@@ -1,0 +1,231 @@
+"""Writes on participants, contributions and claims: each a transaction, each checked against the scope.
+
+Views call these; nothing else saves these models. Single-row saves keep their
+audit history through simple_history's signals (the request's user is the
+author); bulk writes go through `bulk_create_with_history` and refresh the
+analytics table themselves.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from participants.models import Claim, Contribution, ContributionRate, Participant
+from participants.months import add_months, month_start
+from participants.stats import stats_refresh
+from villages.models import Village
+
+PAYMENT_PERIODS = (1, 3, 6, 12)
+
+
+def _check_village(*, user, village: Village) -> None:
+    if not Village.objects.for_user(user).filter(pk=village.pk).exists():
+        raise PermissionDenied(_("Desa ini di luar wilayah tugas Anda."))
+
+
+def _check_participant(*, user, participant: Participant) -> None:
+    if not Participant.objects.for_user(user).filter(pk=participant.pk).exists():
+        raise PermissionDenied(_("Peserta ini di luar wilayah tugas Anda."))
+
+
+@transaction.atomic
+def participant_register(*, user, village: Village, **fields) -> Participant:
+    """Register a worker in `village`; raises ValidationError (Indonesian messages) on bad data."""
+    _check_village(user=user, village=village)
+    participant = Participant(village=village, **fields)
+    participant.full_clean()
+    participant.save()
+    return participant
+
+
+@transaction.atomic
+def participant_update(*, user, participant: Participant, **changes) -> Participant:
+    _check_participant(user=user, participant=participant)
+    if "village" in changes:
+        _check_village(user=user, village=changes["village"])
+    for name, value in changes.items():
+        setattr(participant, name, value)
+    participant.full_clean()
+    participant.save()
+    return participant
+
+
+@transaction.atomic
+def participant_exit(*, user, participant: Participant, exit_date: datetime.date, exit_reason: str) -> Participant:
+    """Record that a participant left the programme (died, moved, stopped)."""
+    return participant_update(user=user, participant=participant, exit_date=exit_date, exit_reason=exit_reason)
+
+
+def contribution_first_unpaid_month(*, participant: Participant) -> datetime.date:
+    """The month a new payment would start from: after the last paid month, or the enrolment month."""
+    last_paid = participant.contributions.order_by("-month").values_list("month", flat=True).first()
+    return add_months(last_paid, 1) if last_paid else month_start(participant.enrolled_on)
+
+
+def contribution_propose_amount(*, income: int, with_jht: bool, month: datetime.date) -> int | None:
+    """The monthly amount due under the rates in force in `month` (None when no rate is set)."""
+    rate = ContributionRate.objects.in_force(month_start(month))
+    return rate.monthly_amount(income=income, with_jht=with_jht) if rate else None
+
+
+def _payable_problems(participant: Participant, months: list[datetime.date]) -> list[str]:
+    problems = []
+    first = month_start(participant.enrolled_on)
+    if months[0] < first:
+        problems.append(_("Bulan %(month)s sebelum bulan daftar peserta.") % {"month": f"{months[0]:%m/%Y}"})
+    if participant.exit_date and months[-1] > month_start(participant.exit_date):
+        problems.append(
+            _("Peserta keluar pada %(date)s; bulan sesudahnya tidak dapat dibayar.")
+            % {"date": f"{participant.exit_date:%d/%m/%Y}"}
+        )
+    return problems
+
+
+@transaction.atomic
+def contribution_record(
+    *,
+    user,
+    participant: Participant,
+    first_month: datetime.date,
+    months: int,
+    monthly_amount: int,
+    paid_on: datetime.date,
+    channel: str,
+    funding_source: str,
+    with_jht: bool | None = None,
+) -> list[Contribution]:
+    """Record one payment covering `months` consecutive months from `first_month`.
+
+    A month already paid is refused (never paid twice). When `with_jht` is given
+    the participant's programmes follow the choice made at payment time.
+    """
+    _check_participant(user=user, participant=participant)
+    if months not in PAYMENT_PERIODS:
+        raise ValidationError({"months": _("Pilih 1, 3, 6 atau 12 bulan.")})
+    if monthly_amount <= 0:
+        raise ValidationError({"monthly_amount": _("Jumlah iuran harus lebih dari nol.")})
+    if paid_on > timezone.localdate():
+        raise ValidationError({"paid_on": _("Tanggal bayar tidak boleh di masa depan.")})
+    covered = [add_months(month_start(first_month), offset) for offset in range(months)]
+    problems = _payable_problems(participant, covered)
+    if problems:
+        raise ValidationError({"first_month": problems})
+    already = sorted(participant.contributions.filter(month__in=covered).values_list("month", flat=True))
+    if already:
+        raise ValidationError(
+            {
+                "first_month": _("Bulan %(months)s sudah dibayar; pilih bulan lain.")
+                % {"months": ", ".join(f"{month:%m/%Y}" for month in already)}
+            }
+        )
+    if with_jht is not None and with_jht != participant.has_jht:
+        participant_update(user=user, participant=participant, has_jht=with_jht)
+    recorded = []
+    for month in covered:
+        contribution = Contribution(
+            participant=participant,
+            month=month,
+            amount=monthly_amount,
+            paid_on=paid_on,
+            channel=channel,
+            funding_source=funding_source,
+            recorded_by=user,
+        )
+        contribution.full_clean()
+        contribution.save()
+        recorded.append(contribution)
+    return recorded
+
+
+def contributions_due_month(*, village: Village, month: datetime.date):
+    """Participants of `village` enrolled in `month`, each annotated with whether the month is paid."""
+    month = month_start(month)
+    paid = Contribution.objects.filter(participant=OuterRef("pk"), month=month)
+    return (
+        Participant.objects.filter(village=village)
+        .enrolled_in(month)
+        .annotate(paid=Exists(paid))
+        .order_by("hamlet", "name", "pk")
+    )
+
+
+def contributions_record_month(
+    *,
+    user,
+    village: Village,
+    month: datetime.date,
+    participant_ids: Iterable[int],
+    paid_on: datetime.date,
+    channel: str,
+) -> int:
+    """Record `month` as paid for the ticked participants of `village`, in one transaction.
+
+    Each pays the amount due under the rates in force for their income and
+    programmes, from their own funding source. Participants not enrolled that
+    month, of another village or already paid for it are skipped. Returns how
+    many contributions were written.
+    """
+    _check_village(user=user, village=village)
+    month = month_start(month)
+    if paid_on > timezone.localdate():
+        raise ValidationError({"paid_on": _("Tanggal bayar tidak boleh di masa depan.")})
+    rate = ContributionRate.objects.in_force(month)
+    if rate is None:
+        raise ValidationError(_("Belum ada tarif iuran yang berlaku untuk bulan ini; hubungi admin cabang."))
+    wanted = {int(pk) for pk in participant_ids}
+    with transaction.atomic():
+        payers = contributions_due_month(village=village, month=month).filter(pk__in=wanted, paid=False)
+        contributions = [
+            Contribution(
+                participant=participant,
+                month=month,
+                amount=rate.monthly_amount(income=participant.monthly_income, with_jht=participant.has_jht),
+                paid_on=paid_on,
+                channel=channel,
+                funding_source=participant.funding_source,
+                recorded_by=user,
+            )
+            for participant in payers
+        ]
+        bulk_create_with_history(contributions, Contribution, batch_size=500, default_user=user)
+        if contributions:
+            stats_refresh(village_ids=[village.pk], since=month)
+    return len(contributions)
+
+
+@transaction.atomic
+def claim_record(
+    *,
+    user,
+    participant: Participant,
+    programme: str,
+    event_date: datetime.date,
+    amount: int,
+    paid_on: datetime.date | None = None,
+    notes: str = "",
+) -> Claim:
+    _check_participant(user=user, participant=participant)
+    if event_date < participant.enrolled_on:
+        raise ValidationError({"event_date": _("Tanggal kejadian sebelum peserta terdaftar.")})
+    claim = Claim(
+        participant=participant,
+        programme=programme,
+        event_date=event_date,
+        amount=amount,
+        paid_on=paid_on,
+        notes=notes,
+        recorded_by=user,
+    )
+    claim.full_clean()
+    if paid_on and paid_on < event_date:
+        raise ValidationError({"paid_on": _("Tanggal dibayar tidak boleh sebelum tanggal kejadian.")})
+    claim.save()
+    return claim

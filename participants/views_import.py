@@ -1,0 +1,139 @@
+"""Spreadsheet import pages: upload, preview, confirm, template and rejected rows."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from participants.forms import ImportUploadForm
+from participants.imports import (
+    COLUMNS,
+    STATUS_LABELS,
+    ImportFileError,
+    import_confirm,
+    import_rejected_workbook,
+    import_upload,
+    template_workbook,
+)
+from participants.models import ImportBatch
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+KINDS = {"peserta": ImportBatch.Kind.PARTICIPANTS, "iuran": ImportBatch.Kind.CONTRIBUTIONS}
+PERMISSION = {
+    ImportBatch.Kind.PARTICIPANTS: "participants.add_participant",
+    ImportBatch.Kind.CONTRIBUTIONS: "participants.add_contribution",
+}
+
+
+def _kind(kind: str) -> str:
+    if kind not in KINDS:
+        raise Http404
+    return KINDS[kind]
+
+
+def batch_for_user(request: HttpRequest, pk) -> ImportBatch:
+    """An upload is its uploader's only: anyone else gets a 404."""
+    return get_object_or_404(request.user.import_batches.select_related("village"), pk=pk)
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_start(request: HttpRequest, kind: str = "peserta") -> HttpResponse:
+    batch_kind = _kind(kind)
+    if not request.user.has_perm(PERMISSION[batch_kind]):
+        raise PermissionDenied
+    form = ImportUploadForm(request.POST or None, request.FILES or None, user=request.user, kind=batch_kind)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            batch = import_upload(
+                user=request.user,
+                kind=batch_kind,
+                name=upload.name,
+                content=upload.read(),
+                village=form.cleaned_data.get("village"),
+            )
+        except ImportFileError as error:
+            form.add_error("file", str(error))
+        else:
+            return redirect("participants:import_preview", pk=batch.pk)
+    columns = COLUMNS[batch_kind]
+    return render(
+        request,
+        "participants/import_start.html",
+        {"form": form, "kind": kind, "batch_kind": batch_kind, "columns": columns, "recent": _recent(request)},
+    )
+
+
+def _recent(request: HttpRequest):
+    return request.user.import_batches.order_by("-created_at")[:5]
+
+
+@login_required
+def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    batch_kind = _kind(kind)
+    return _xlsx(template_workbook(kind=batch_kind), f"templat-{kind}.xlsx")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_preview(request: HttpRequest, pk) -> HttpResponse:
+    batch = batch_for_user(request, pk)
+    if request.method == "POST":
+        if not request.user.has_perm(PERMISSION[batch.kind]):
+            raise PermissionDenied
+        try:
+            written = import_confirm(batch=batch, user=request.user)
+        except ImportFileError as error:
+            messages.error(request, str(error))
+        except IntegrityError:
+            messages.error(
+                request,
+                "Data berubah saat impor berjalan (ada NIK atau bulan yang baru saja dicatat orang lain). "
+                "Tidak ada yang disimpan; unggah ulang berkasnya.",
+            )
+        else:
+            messages.success(
+                request,
+                f"Impor selesai: {written['new']} baru, {written['updated']} diubah, "
+                f"{written['unchanged']} tetap, {written['error']} baris ditolak.",
+            )
+        return redirect("participants:import_preview", pk=batch.pk)
+    summary = batch.summary
+    return render(
+        request,
+        "participants/import_preview.html",
+        {
+            "batch": batch,
+            "counts": summary.get("counts", {}),
+            "labels": STATUS_LABELS,
+            "errors": summary.get("errors", []),
+            "errors_total": summary.get("errors_total", 0),
+            "sample": summary.get("sample", []),
+            "ignored": summary.get("ignored", []),
+            "written": summary.get("written"),
+            "kind": next(slug for slug, value in KINDS.items() if value == batch.kind),
+        },
+    )
+
+
+@login_required
+def import_rejected(request: HttpRequest, pk) -> HttpResponse:
+    batch = batch_for_user(request, pk)
+    try:
+        content = import_rejected_workbook(batch=batch, user=request.user)
+    except ImportFileError as error:
+        messages.error(request, str(error))
+        return redirect("participants:import_preview", pk=batch.pk)
+    return _xlsx(content, f"ditolak-{batch.pk}.xlsx")

@@ -1,0 +1,59 @@
+"""The engagement activity form: one column, dd/mm/yyyy, the official's own villages only."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from villages.models import Activity, Village
+
+DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d%m%Y", "%Y-%m-%d"]
+
+
+class ActivityForm(forms.ModelForm):
+    date = forms.DateField(
+        label=_("Tanggal"),
+        input_formats=DATE_FORMATS,
+        initial=timezone.localdate,
+        widget=forms.DateInput(
+            format="%d/%m/%Y",
+            attrs={"inputmode": "numeric", "placeholder": "dd/mm/yyyy", "autocomplete": "off"},
+        ),
+        error_messages={"invalid": _("Tulis tanggal sebagai dd/mm/yyyy, misalnya 02/05/2025.")},
+    )
+
+    class Meta:
+        model = Activity
+        fields = ["village", "date", "kind", "title", "attendees", "enrolled_on_spot", "notes"]
+        widgets = {
+            "attendees": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+            "enrolled_on_spot": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        villages = Village.objects.for_user(user).select_related("district")
+        if len(villages[:2]) == 1:
+            # An official with one village is not asked which village.
+            self.fields.pop("village")
+            self.only_village = villages[0]
+            if not self.instance.pk:
+                self.instance.village = self.only_village
+        else:
+            self.fields["village"].queryset = villages
+            self.only_village = None
+
+    def clean(self):
+        cleaned = super().clean()
+        attendees, enrolled = cleaned.get("attendees"), cleaned.get("enrolled_on_spot")
+        if attendees is not None and enrolled is not None and enrolled > attendees:
+            self.add_error("enrolled_on_spot", _("Peserta terdaftar di tempat tidak boleh lebih dari jumlah hadir."))
+        day = cleaned.get("date")
+        if day and day > timezone.localdate():
+            self.add_error("date", _("Tanggal kegiatan tidak boleh di masa depan."))
+        return cleaned
+
+    def chosen_village(self) -> Village:
+        return self.cleaned_data.get("village") or self.only_village

@@ -1,0 +1,93 @@
+"""The audit history of objects as readable entries: who, when, and each field's before → after."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import models
+
+ACTIONS = {"+": "dibuat", "~": "diubah", "-": "dihapus"}
+# The object an entry is about is named by the entry itself; timestamps are the entry's time.
+HIDDEN_FIELDS = {"created_at", "updated_at", "recorded_by", "participant", "uploaded_by"}
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    when: datetime.datetime
+    who: str
+    action: str
+    subject: str
+    changes: list[Change]
+
+
+def _shown(record, field: models.Field) -> str:
+    value = getattr(record, field.attname)
+    if value is None or value == "":
+        return "—"
+    if field.is_relation:
+        return str(getattr(record, field.name))
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "ya" if value else "tidak"
+    if isinstance(value, datetime.date):
+        return f"{value:%d/%m/%Y}"
+    if isinstance(value, int) and field.name in ("amount", "monthly_income"):
+        return "Rp " + f"{value:,}".replace(",", ".")
+    return str(value)
+
+
+def history_entries(
+    records: Iterable, *, subject=lambda record: "", private: frozenset[str] = frozenset()
+) -> list[HistoryEntry]:
+    """Entries for historical records of one model (several objects allowed), newest first.
+
+    `records` should come with `select_related("history_user")`. `subject` names the
+    object an entry is about (e.g. "Iuran 03/2025"). Values of `private` fields (the NIK, for
+    readers who may not change the participant) are not shown, only that they changed.
+    """
+    records = sorted(records, key=lambda record: (record.id, record.history_date, record.history_id))
+    entries = []
+    previous = None
+    for record in records:
+        fields = [
+            field
+            for field in record.instance_type._meta.concrete_fields
+            if field.name not in HIDDEN_FIELDS and not field.primary_key
+        ]
+        changes = []
+        if previous is not None and previous.id == record.id and record.history_type == "~":
+            for field in fields:
+                before, after = _shown(previous, field), _shown(record, field)
+                if before != after:
+                    if field.name in private:
+                        before, after = "…", "…"
+                    changes.append(Change(field=str(field.verbose_name), before=before, after=after))
+        elif record.history_type == "+":
+            changes = [
+                Change(field=str(field.verbose_name), before="", after=_shown(record, field))
+                for field in fields
+                if _shown(record, field) != "—" and field.name not in private
+            ]
+        user = record.history_user
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=(user.get_full_name() or user.username) if user else "sistem",
+                action=ACTIONS.get(record.history_type, record.history_type),
+                subject=subject(record),
+                changes=changes,
+            )
+        )
+        previous = record
+    entries.sort(key=lambda entry: entry.when, reverse=True)
+    return entries

@@ -1,0 +1,106 @@
+"""Engagement activity pages (mounted at /activities/). Every query goes through `for_user`."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from villages import services
+from villages.forms import ActivityForm
+from villages.history import history_entries
+from villages.models import Activity, Village
+
+PAGE_SIZE = 25
+
+
+def activity_for_user(request: HttpRequest, pk: int) -> Activity:
+    return get_object_or_404(Activity.objects.for_user(request.user).select_related("village"), pk=pk)
+
+
+def _show_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, problems in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, problems)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_required
+def activity_list(request: HttpRequest) -> HttpResponse:
+    activities = Activity.objects.for_user(request.user).select_related("village")
+    villages = Village.objects.for_user(request.user)
+    village_pk = request.GET.get("village", "")
+    if village_pk.isdigit():
+        activities = activities.filter(village__in=villages.filter(pk=village_pk))
+    kind = request.GET.get("kind", "")
+    if kind in Activity.Kind.values:
+        activities = activities.filter(kind=kind)
+    page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "villages/activity_list.html",
+        {
+            "page": page,
+            "villages": villages if len(villages[:2]) > 1 else None,
+            "kinds": Activity.Kind.choices,
+            "selected_village": village_pk,
+            "selected_kind": kind,
+        },
+    )
+
+
+@login_required
+@permission_required("villages.add_activity", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def activity_create(request: HttpRequest) -> HttpResponse:
+    form = ActivityForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: value for name, value in form.cleaned_data.items() if name != "village"}
+        try:
+            activity = services.activity_record(user=request.user, village=form.chosen_village(), **fields)
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, f"{activity} di {activity.village} dicatat.")
+            return redirect("villages:activity_detail", pk=activity.pk)
+    return render(request, "villages/activity_form.html", {"form": form, "title": "Catat kegiatan"})
+
+
+@login_required
+def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = activity_for_user(request, pk)
+    history = history_entries(activity.history.select_related("history_user"), subject=lambda record: "Kegiatan")
+    return render(
+        request,
+        "villages/activity_detail.html",
+        {
+            "activity": activity,
+            "history": history,
+            "can_change": request.user.has_perm("villages.change_activity"),
+        },
+    )
+
+
+@login_required
+@permission_required("villages.change_activity", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def activity_update(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = activity_for_user(request, pk)
+    form = ActivityForm(request.POST or None, instance=activity, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        changes = dict(form.cleaned_data)
+        try:
+            services.activity_update(user=request.user, activity=activity, **changes)
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, "Kegiatan disimpan.")
+            return redirect("villages:activity_detail", pk=activity.pk)
+    return render(
+        request, "villages/activity_form.html", {"form": form, "title": f"Ubah {activity}", "activity": activity}
+    )
