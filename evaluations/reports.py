@@ -254,7 +254,7 @@ def cycle_summary_xlsx(*, cycle: EvaluationCycle, user) -> bytes:
                 item.owner,
                 item.due_date,
                 item.get_status_display(),
-                "ya" if item.is_overdue(today=today) else "",
+                "ya" if item.is_overdue(today=today) else "tidak",
             ]
         )
         tracker.cell(row=tracker.max_row, column=5).number_format = "DD/MM/YYYY"
