@@ -176,14 +176,10 @@ def cycle_summary_context(*, cycle: EvaluationCycle, user) -> dict:
         "cycle": cycle,
         "evaluations": evaluations,
         "category_counts": counts,
-        "status_counts": dict(
-            VillageEvaluation.objects.for_user(user)
-            .filter(cycle=cycle)
-            .order_by()
-            .values_list("status")
-            .annotate(total=Count("id"))
-        ),
-        "statuses": VillageEvaluation.Status.choices,
+        "status_counts": [
+            (label, sum(1 for evaluation in evaluations if evaluation.status == value))
+            for value, label in VillageEvaluation.Status.choices
+        ],
         "action_total": items.count(),
         "action_overdue": items.overdue(today=today).count(),
         "pillars": Pillar.choices,
