@@ -1,14 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from desa_sadar import views
+from evaluations.views import dashboard
 
 admin.site.site_header = "Desa Sadar Jamsostek — Administrasi"
 admin.site.site_title = "Desa Sadar Jamsostek"
 admin.site.index_title = "Pengaturan cabang"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", dashboard.home, name="home"),
+    path("", include("evaluations.dashboard_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("activities/", include("villages.urls")),

@@ -126,6 +126,14 @@ class Result:
     def display(self) -> str:
         return format_value(self.value, self.unit)
 
+    @property
+    def numerator_display(self) -> str:
+        return format_value(self.numerator, "rupiah" if self.unit == "rupiah" else "count")
+
+    @property
+    def denominator_display(self) -> str:
+        return format_value(self.denominator, "count")
+
     def as_dict(self) -> dict:
         """A JSON-ready copy, for evaluations that freeze their values."""
         return {

@@ -151,6 +151,15 @@ def batch_pk(world: World) -> dict:
 # An upload is its uploader's only: everybody else, branch staff included, gets a 404.
 UPLOADER_ONLY = scoped(staff=404, head=404)
 
+
+def village_code(world: World) -> dict:
+    return {"code": world.village.code}
+
+
+def village_name(world: World) -> str:
+    return world.village.name
+
+
 ROWS: dict[str, Row] = {
     "home": Row(expect=scoped(official=302, outsider=302)),  # officials go to their village page
     "participants:list": Row(expect=LIST_PAGE, marker=participant_name),
@@ -177,6 +186,19 @@ ROWS: dict[str, Row] = {
     ),
     "villages:activity_update": Row(
         expect=WRITE_OBJECT, kwargs=lambda world: {"pk": world.activity.pk}, marker=activity_title
+    ),
+    "dashboard:village_list": Row(expect=LIST_PAGE, marker=village_name),
+    "dashboard:village_detail": Row(expect=scoped(), kwargs=village_code, marker=village_name),
+    "dashboard:village_export": Row(
+        expect=scoped(),
+        kwargs=lambda world: {"code": world.village.code, "table": "indikator", "fmt": "csv"},
+        marker=village_name,
+    ),
+    "dashboard:region_detail": Row(
+        expect=scoped(), kwargs=lambda world: {"code": world.village.district.code}, marker=village_name
+    ),
+    "dashboard:export": Row(
+        expect=LIST_PAGE, kwargs=lambda world: {"table": "peringkat", "fmt": "csv"}, marker=village_name
     ),
     "healthz": Row(expect=dict.fromkeys(ROLES, 200)),
 }

@@ -54,9 +54,12 @@ CONTRACT_KEYS = {
 PERIOD = Period(start=datetime.date(2024, 1, 1), end=datetime.date(2024, 6, 1))
 
 
-def enrol(village, enrolled_on, paid, *, funding=FundingSource.SELF, occupation=Occupation.FARMER, exit_date=None):
+def enrol(
+    village, enrolled_on, paid, *, funding=FundingSource.SELF, occupation=Occupation.FARMER, exit_date=None, phone=""
+):
     participant = ParticipantFactory(
         village=village,
+        phone=phone,
         enrolled_on=enrolled_on,
         funding_source=funding,
         occupation=occupation,

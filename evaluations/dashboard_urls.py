@@ -1,0 +1,15 @@
+"""Dashboard pages, mounted at the root (namespace `dashboard`); `/` itself is `home` in desa_sadar/urls.py."""
+
+from django.urls import path
+
+from evaluations.views import exports, regions, villages
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("villages/", villages.village_list, name="village_list"),
+    path("villages/<str:code>/", villages.village_detail, name="village_detail"),
+    path("villages/<str:code>/export/<slug:table>.<slug:fmt>", exports.village_export, name="village_export"),
+    path("regions/<str:code>/", regions.region_detail, name="region_detail"),
+    path("export/<slug:table>.<slug:fmt>", exports.scope_export, name="export"),
+]

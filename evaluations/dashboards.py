@@ -1,0 +1,327 @@
+"""What the dashboard, region, village and list pages read, each in a fixed number of queries.
+
+Every function takes a queryset of villages already limited to the user's scope.
+Figures come from `evaluations.indicators` (the one definition of each indicator)
+and the monthly statistics table; nothing here loops over participants.
+"""
+
+from __future__ import annotations
+
+import datetime
+import urllib.parse
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
+
+from evaluations.indicators import REGISTRY, Facts, Period, Result
+from participants.models import Contribution, Participant, VillageMonthStat
+from participants.months import add_months, month_start
+from villages.models import Village
+
+HEADLINE_KEYS = (
+    "active_participants",
+    "new_enrolments",
+    "net_growth",
+    "growth_rate",
+    "coverage",
+    "target_attainment",
+    "retention",
+    "collection_rate",
+    "lapse_rate",
+    "voluntary_share",
+    "cohort_survival",
+    "funding_mix",
+    "socialisation_reach",
+    "claims_count",
+    "claims_amount",
+    "activities",
+    "commitment",
+    "apparatus_covered",
+)
+RANKING_KEYS = (
+    "active_participants",
+    "new_enrolments",
+    "net_growth",
+    "coverage",
+    "target_attainment",
+    "retention",
+    "collection_rate",
+    "lapse_rate",
+    "voluntary_share",
+    "activities",
+    "commitment",
+)
+FOLLOW_UP_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class Headline:
+    """An indicator now and in the previous period, with the direction of the change."""
+
+    current: Result
+    previous: Result
+
+    @property
+    def indicator(self):
+        return REGISTRY[self.current.key]
+
+    @property
+    def trend(self) -> str:
+        """ "naik", "turun", "tetap" or "" (not comparable)."""
+        now, before = self.current.value, self.previous.value
+        if now is None or before is None:
+            return ""
+        return "naik" if now > before else "turun" if now < before else "tetap"
+
+    @property
+    def improving(self) -> bool | None:
+        if self.trend in ("", "tetap"):
+            return None
+        return (self.trend == "naik") == self.indicator.higher_is_better
+
+
+def period_facts(*, villages: QuerySet[Village], period: Period) -> Facts:
+    """Every group of facts of the period, for headlines and rankings alike (5 queries)."""
+    return Facts(villages=villages, period=period).need(
+        "stats", "village_facts", "activities", "claims", "retention_direct"
+    )
+
+
+def headlines(*, current: Facts, previous: Facts, keys=HEADLINE_KEYS) -> list[Headline]:
+    now, before = current.scope(), previous.scope()
+    return [
+        Headline(
+            current=REGISTRY[key].from_facts(now, current.period),
+            previous=REGISTRY[key].from_facts(before, previous.period),
+        )
+        for key in keys
+    ]
+
+
+def results_by_village(*, facts: Facts, keys=RANKING_KEYS) -> dict[int, dict[str, Result]]:
+    return {
+        pk: {key: REGISTRY[key].from_facts(numbers, facts.period) for key in keys}
+        for pk, numbers in facts.by_village().items()
+    }
+
+
+def results_by_group(*, facts: Facts, groups: dict[int, str], keys=RANKING_KEYS) -> dict[str, dict[str, Result]]:
+    """Indicators of groups of villages (regencies, kecamatan): their villages' facts added up."""
+    totals: dict[str, Counter] = {}
+    for pk, numbers in facts.by_village().items():
+        totals.setdefault(groups[pk], Counter()).update(numbers)
+    return {
+        group: {key: REGISTRY[key].from_facts(numbers, facts.period) for key in keys}
+        for group, numbers in totals.items()
+    }
+
+
+def village_rows(*, villages: QuerySet[Village]) -> list[dict]:
+    """Name, kind and region of each village of the scope (one query)."""
+    return list(
+        villages.order_by("code").values(
+            "pk",
+            "code",
+            "name",
+            "kind",
+            "district__code",
+            "district__name",
+            "district__regency__code",
+            "district__regency__name",
+        )
+    )
+
+
+def reporting_month(*, today: datetime.date | None = None) -> datetime.date:
+    return month_start(today or timezone.localdate())
+
+
+def reporting_completeness(*, villages: QuerySet[Village], month: datetime.date) -> dict[int, dict]:
+    """Per village: participants enrolled this month and how many have this month's contribution recorded."""
+    rows = VillageMonthStat.objects.filter(village__in=villages, month=month).values("village_id", "enrolled", "active")
+    return {row["village_id"]: {"enrolled": row["enrolled"], "paid": row["active"]} for row in rows}
+
+
+@dataclass
+class RankingRow:
+    village: dict
+    results: dict[str, Result]
+    reported: dict
+
+    @property
+    def cells(self) -> list[Result]:
+        return [self.results[key] for key in RANKING_KEYS if key in self.results]
+
+    @property
+    def target_status(self) -> str:
+        attainment = self.results["target_attainment"]
+        if attainment.value is None:
+            return "tanpa target"
+        return "tercapai" if attainment.value >= 100 else "di bawah target"
+
+    @property
+    def has_reported(self) -> bool:
+        return self.reported.get("paid", 0) > 0
+
+    @property
+    def reporting_label(self) -> str:
+        if not self.reported.get("enrolled"):
+            return "belum ada peserta"
+        return "sudah" if self.has_reported else "belum"
+
+
+def ranking_columns() -> list[dict]:
+    return [{"key": key, "label": REGISTRY[key].label, "descending_key": f"-{key}"} for key in RANKING_KEYS]
+
+
+def ranking(
+    *,
+    villages: list[dict],
+    results: dict[int, dict[str, Result]],
+    reported: dict[int, dict],
+    sort: str,
+    descending: bool,
+) -> list[RankingRow]:
+    """Villages ordered by one indicator (undefined values last) or by name."""
+    rows = [
+        RankingRow(village=village, results=results.get(village["pk"], {}), reported=reported.get(village["pk"], {}))
+        for village in villages
+    ]
+    if sort in REGISTRY:
+        defined = [row for row in rows if row.results[sort].value is not None]
+        undefined = [row for row in rows if row.results[sort].value is None]
+        defined.sort(key=lambda row: (row.results[sort].value, row.village["code"]), reverse=descending)
+        return defined + undefined
+    rows.sort(key=lambda row: row.village["name" if sort == "name" else "code"], reverse=descending)
+    return rows
+
+
+def monthly_series(*, villages: QuerySet[Village], first: datetime.date, last: datetime.date) -> list[dict]:
+    """One row per month of the scope's statistics table (one query), months without rows filled with zeros."""
+    fields = (
+        "enrolled",
+        "active",
+        "arrears",
+        "inactive",
+        "new_enrolments",
+        "lapsed",
+        "exits",
+        "cohort_active_3",
+        "cohort_active_6",
+        "cohort_active_12",
+        "contribution_amount",
+    )
+    rows = (
+        VillageMonthStat.objects.filter(village__in=villages, month__gte=first, month__lte=last)
+        .values("month")
+        .annotate(**{f"total_{name}": Sum(name) for name in fields})
+    )
+    by_month = {row["month"]: row for row in rows}
+    series = []
+    month = first
+    while month <= last:
+        row = by_month.get(month, {})
+        series.append({"month": month, **{name: row.get(f"total_{name}") or 0 for name in fields}})
+        month = add_months(month, 1)
+    return series
+
+
+def cohort_chart(*, series: list[dict], today: datetime.date | None = None) -> list[dict]:
+    """Per enrolment month: the share still aktif 3, 6 and 12 months later (None until that month has passed)."""
+    current = month_start(today or timezone.localdate())
+    rows = []
+    for row in series:
+        shares = {}
+        for offset in (3, 6, 12):
+            observed = add_months(row["month"], offset) < current and row["new_enrolments"]
+            shares[offset] = (
+                (Decimal(row[f"cohort_active_{offset}"]) * 100 / row["new_enrolments"]).quantize(Decimal("0.1"))
+                if observed
+                else None
+            )
+        rows.append(
+            {"month": row["month"], "size": row["new_enrolments"], **{f"after_{k}": v for k, v in shares.items()}}
+        )
+    return rows
+
+
+# --- the follow-up list of a village ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    participant: Participant
+    last_paid: datetime.date | None
+    unpaid_months: int
+    about_to_lapse: bool
+    whatsapp_url: str
+
+
+def whatsapp_number(phone: str) -> str:
+    """An Indonesian phone number as wa.me wants it: 62 followed by the number without its leading 0."""
+    digits = "".join(character for character in phone if character.isdigit())
+    if digits.startswith("62"):
+        return digits
+    if digits.startswith("0"):
+        return "62" + digits[1:]
+    if digits.startswith("8"):
+        return "62" + digits
+    return ""
+
+
+def reminder_text(*, name: str, month: datetime.date, village: Village, about_to_lapse: bool) -> str:
+    warning = (
+        " Bila bulan ini belum dibayar, kepesertaan akan menjadi nonaktif."
+        if about_to_lapse
+        else " Mohon dibayar agar perlindungan tetap berjalan."
+    )
+    return (
+        f"Assalamualaikum Bapak/Ibu {name}. Iuran BPJS Ketenagakerjaan bulan {month:%m/%Y} belum tercatat."
+        f"{warning} Pembayaran dapat melalui agen PERISAI atau bendahara {village}. Terima kasih."
+    )
+
+
+def follow_up_list(*, village: Village, month: datetime.date | None = None) -> tuple[list[FollowUp], int]:
+    """Participants menunggak in `month` (default: this month), those about to lapse first; and their number.
+
+    A participant is menunggak when `month` is unpaid and the unpaid run since the last paid
+    month (or since enrolment) is at most ARREARS_GRACE_MONTHS: the same rule as the statistics.
+    """
+    month = month or reporting_month()
+    grace = settings.ARREARS_GRACE_MONTHS
+    oldest_covered = add_months(month, -grace)
+    candidates = (
+        village.participants.enrolled_in(month)
+        .annotate(
+            last_paid=Max("contributions__month", filter=Q(contributions__month__lte=month)),
+            paid_now=Exists(Contribution.objects.filter(participant=OuterRef("pk"), month=month)),
+        )
+        .filter(paid_now=False)
+        .filter(Q(last_paid__gte=oldest_covered) | Q(enrolled_on__gte=add_months(oldest_covered, 1)))
+    )
+    total = candidates.count()
+    rows = []
+    for participant in candidates.order_by("last_paid", "enrolled_on", "name")[:FOLLOW_UP_LIMIT]:
+        enrolled_month = month_start(participant.enrolled_on)
+        covered = max(filter(None, [participant.last_paid, add_months(enrolled_month, -1)]))
+        unpaid = (month.year - covered.year) * 12 + month.month - covered.month
+        about_to_lapse = unpaid >= grace
+        number = whatsapp_number(participant.phone)
+        url = ""
+        if number:
+            text = reminder_text(name=participant.name, month=month, village=village, about_to_lapse=about_to_lapse)
+            url = f"https://wa.me/{number}?text={urllib.parse.quote(text)}"
+        rows.append(
+            FollowUp(
+                participant=participant,
+                last_paid=participant.last_paid,
+                unpaid_months=unpaid,
+                about_to_lapse=about_to_lapse,
+                whatsapp_url=url,
+            )
+        )
+    return rows, total

@@ -1,0 +1,128 @@
+"""Filters of the dashboards and the villages list: region, kind, name, period and sort order."""
+
+from __future__ import annotations
+
+import datetime
+
+import django_filters
+from django import forms
+from django.utils import timezone
+
+from evaluations.indicators import REGISTRY, Period
+from participants.months import add_months, month_start
+from villages.models import District, Regency, Village
+
+PERIOD_PRESETS = [
+    ("12", "12 bulan penuh terakhir"),
+    ("6", "6 bulan penuh terakhir"),
+    ("3", "3 bulan penuh terakhir"),
+    ("1", "Bulan lalu"),
+    ("ytd", "Tahun berjalan"),
+    ("custom", "Pilih bulan…"),
+]
+
+
+class VillageFilter(django_filters.FilterSet):
+    """Region and kind filters over an already scoped queryset of villages."""
+
+    regency = django_filters.ModelChoiceFilter(
+        field_name="district__regency",
+        queryset=Regency.objects.order_by("code"),
+        label="Kabupaten/kota",
+        empty_label="Semua kabupaten/kota",
+    )
+    district = django_filters.ModelChoiceFilter(
+        queryset=District.objects.order_by("code"), label="Kecamatan", empty_label="Semua kecamatan"
+    )
+    kind = django_filters.ChoiceFilter(choices=Village.Kind.choices, label="Jenis", empty_label="Semua jenis")
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="Nama desa")
+
+    class Meta:
+        model = Village
+        fields = ["regency", "district", "kind", "q"]
+
+    def __init__(self, *args, districts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if districts is not None:
+            self.filters["district"].queryset = districts
+        _bootstrap(self.form)
+
+    def description(self) -> dict[str, str]:
+        """The chosen filters in words, for exports and headings."""
+        if not self.is_bound or not self.form.is_valid():
+            return {}
+        chosen = {}
+        for name, value in self.form.cleaned_data.items():
+            if value not in (None, ""):
+                label = self.filters[name].label
+                chosen[str(label)] = str(dict(Village.Kind.choices).get(value, value))
+        return chosen
+
+
+def _bootstrap(form: forms.Form) -> None:
+    for field in form.fields.values():
+        css = "form-select form-select-sm" if isinstance(field.widget, forms.Select) else "form-control form-control-sm"
+        field.widget.attrs["class"] = css
+    if "start" in form.fields:
+        for name in ("start", "end"):
+            form.fields[name].widget.attrs["placeholder"] = "mm/yyyy"
+
+
+def _parse_month(text: str) -> datetime.date:
+    return month_start(datetime.datetime.strptime(text.strip(), "%m/%Y").date())
+
+
+class PeriodForm(forms.Form):
+    """The period of the figures: a preset, or two months written mm/yyyy."""
+
+    period = forms.ChoiceField(label="Periode", choices=PERIOD_PRESETS, required=False)
+    start = forms.CharField(label="Bulan awal (mm/yyyy)", required=False, max_length=7)
+    end = forms.CharField(label="Bulan akhir (mm/yyyy)", required=False, max_length=7)
+
+    def __init__(self, *args, today: datetime.date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+        _bootstrap(self)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("period") == "custom":
+            months = {}
+            for name in ("start", "end"):
+                try:
+                    months[name] = _parse_month(cleaned.get(name) or "")
+                except ValueError:
+                    self.add_error(name, "Tulis bulan sebagai mm/yyyy, misalnya 01/2024.")
+            if len(months) == 2:
+                if months["start"] > months["end"]:
+                    self.add_error("end", "Bulan akhir tidak boleh sebelum bulan awal.")
+                elif months["end"] > month_start(self.today):
+                    self.add_error("end", "Bulan akhir tidak boleh setelah bulan ini.")
+                else:
+                    cleaned["months"] = months
+        return cleaned
+
+    def chosen_period(self) -> Period:
+        """The chosen period; the default (also after a mistake) is the last 12 full months."""
+        preset = self.cleaned_data.get("period") if self.is_valid() else ""
+        if preset == "custom":
+            return Period(start=self.cleaned_data["months"]["start"], end=self.cleaned_data["months"]["end"])
+        if preset == "ytd":
+            end = add_months(month_start(self.today), -1)
+            return Period(start=min(end.replace(month=1), end), end=end)
+        if preset in ("1", "3", "6"):
+            return Period.last_full_months(int(preset), today=self.today)
+        return Period.last_full_months(12, today=self.today)
+
+
+SORT_CHOICES = [("code", "Kode"), ("name", "Nama")] + [(key, indicator.label) for key, indicator in REGISTRY.items()]
+
+
+def sort_order(params) -> tuple[str, bool]:
+    """(indicator key or "code"/"name", descending) from ?sort=key or ?sort=-key."""
+    raw = (params.get("sort") or "").strip()
+    descending = raw.startswith("-")
+    key = raw.lstrip("-")
+    if key not in dict(SORT_CHOICES):
+        return "code", False
+    return key, descending

@@ -1,0 +1,125 @@
+"""What every dashboard page shares: the scope, its filters, the period and the page figures.
+
+The same builders feed the pages and their exports, so a file holds the numbers of the page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+
+from evaluations import dashboards
+from evaluations.filters import PeriodForm, VillageFilter, sort_order
+from evaluations.indicators import Period
+from participants.months import add_months
+from villages.models import District, Village
+
+SERIES_MIN_MONTHS = 12
+
+
+@dataclass
+class Scope:
+    """The villages a page shows: the user's scope, narrowed by the filters, and the chosen period."""
+
+    villages: QuerySet[Village]
+    filterset: VillageFilter | None
+    period_form: PeriodForm
+    period: Period
+    sort: str = "code"
+    descending: bool = False
+    extra: dict = field(default_factory=dict)
+
+    def description(self) -> dict[str, str]:
+        """Period and filters in words, written into exports."""
+        chosen = self.filterset.description() if self.filterset is not None else {}
+        return {"Periode": self.period.label, **self.extra, **chosen}
+
+
+def page_scope(request: HttpRequest, *, villages: QuerySet[Village] | None = None) -> Scope:
+    """The scope of a page: `villages` (default: every village of the user) narrowed by ?regency=&district=&kind=."""
+    base = villages if villages is not None else Village.objects.for_user(request.user)
+    data = request.GET or None
+    filterset = VillageFilter(
+        data, queryset=base, districts=District.objects.filter(villages__in=base).distinct().order_by("code")
+    )
+    narrowed = filterset.qs if (filterset.is_bound and filterset.is_valid()) else base
+    period_form = PeriodForm(data)
+    sort, descending = sort_order(request.GET)
+    return Scope(
+        villages=narrowed,
+        filterset=filterset,
+        period_form=period_form,
+        period=period_form.chosen_period(),
+        sort=sort,
+        descending=descending,
+    )
+
+
+def series_bounds(period: Period) -> tuple:
+    """Charts show the period, and at least the 12 months up to its end."""
+    return min(period.start, add_months(period.end, 1 - SERIES_MIN_MONTHS)), period.end
+
+
+def figures(scope: Scope, *, with_ranking: bool = True, with_headlines: bool = True) -> dict:
+    """Headlines beside the previous period, the ranking of villages and the chart series of a scope."""
+    current = dashboards.period_facts(villages=scope.villages, period=scope.period)
+    context: dict = {"period": scope.period, "previous_period": scope.period.previous(), "facts": current}
+    if with_headlines:
+        previous = dashboards.period_facts(villages=scope.villages, period=scope.period.previous())
+        headlines = dashboards.headlines(current=current, previous=previous)
+        first, last = series_bounds(scope.period)
+        series = dashboards.monthly_series(villages=scope.villages, first=first, last=last)
+        context.update(
+            {
+                "headlines": headlines,
+                "headline": {item.current.key: item for item in headlines},
+                "series": series,
+                "cohorts": dashboards.cohort_chart(series=series),
+            }
+        )
+    if with_ranking:
+        villages = dashboards.village_rows(villages=scope.villages)
+        month = dashboards.reporting_month()
+        context["villages"] = villages
+        context["reporting_month"] = month
+        context["ranking_columns"] = dashboards.ranking_columns()
+        context["ranking"] = dashboards.ranking(
+            villages=villages,
+            results=dashboards.results_by_village(facts=current),
+            reported=dashboards.reporting_completeness(villages=scope.villages, month=month),
+            sort=scope.sort,
+            descending=scope.descending,
+        )
+    return context
+
+
+def export_links(request: HttpRequest, *, tables: dict[str, str], url_name: str, kwargs: dict | None = None) -> list:
+    """Download links of a page's tables, carrying the page's query string (filters, period)."""
+    query = request.GET.urlencode()
+    links = []
+    for table, label in tables.items():
+        urls = {
+            fmt: reverse(url_name, kwargs={**(kwargs or {}), "table": table, "fmt": fmt})
+            + (f"?{query}" if query else "")
+            for fmt in ("xlsx", "csv")
+        }
+        links.append({"label": label, **urls})
+    return links
+
+
+def period_scope(request: HttpRequest, *, villages: QuerySet[Village]) -> Scope:
+    """A page about fixed villages (a village, a region): only the period is chosen."""
+    data = request.GET or None
+    period_form = PeriodForm(data)
+    sort, descending = sort_order(request.GET)
+    return Scope(
+        villages=villages,
+        filterset=None,
+        period_form=period_form,
+        period=period_form.chosen_period(),
+        sort=sort,
+        descending=descending,
+    )

@@ -1,0 +1,133 @@
+"""The tables of the pages as header + rows, for the exports (the same numbers as the pages)."""
+
+from __future__ import annotations
+
+from evaluations.dashboards import FollowUp, Headline, RankingRow, ranking_columns
+from evaluations.indicators import REGISTRY, Result
+
+
+def indicator_table(headlines: list[Headline]) -> tuple[list[str], list[list]]:
+    header = [
+        "Kode",
+        "Indikator",
+        "Pilar",
+        "Nilai",
+        "Tampilan",
+        "Pembilang",
+        "Penyebut",
+        "Periode",
+        "Nilai periode sebelumnya",
+        "Periode sebelumnya",
+        "Cara hitung",
+    ]
+    rows = []
+    for item in headlines:
+        now, before, indicator = item.current, item.previous, item.indicator
+        rows.append(
+            [
+                now.key,
+                indicator.label,
+                indicator.pillar.label,
+                now.value,
+                now.display,
+                now.numerator,
+                now.denominator,
+                now.period.label,
+                before.value,
+                before.period.label,
+                indicator.definition,
+            ]
+        )
+        for name, part in now.breakdown.items():
+            rows.append(
+                [
+                    f"{now.key}.{name}",
+                    f"{indicator.label}: {part.label}",
+                    indicator.pillar.label,
+                    part.value,
+                    part.display,
+                    part.numerator,
+                    part.denominator,
+                    part.period.label,
+                    before.breakdown[name].value,
+                    before.period.label,
+                    "",
+                ]
+            )
+    return header, rows
+
+
+def ranking_table(ranking: list[RankingRow]) -> tuple[list[str], list[list]]:
+    columns = ranking_columns()
+    header = ["Peringkat", "Kode desa", "Desa/nagari", "Jenis", "Kecamatan", "Kabupaten/kota"]
+    header += [column["label"] for column in columns]
+    header += ["Status target", "Iuran bulan ini tercatat", "Peserta membayar bulan ini", "Peserta terdaftar bulan ini"]
+    rows = []
+    for position, row in enumerate(ranking, start=1):
+        village = row.village
+        rows.append(
+            [
+                position,
+                village["code"],
+                village["name"],
+                village["kind"],
+                village["district__name"],
+                village["district__regency__name"],
+                *[cell.value for cell in row.cells],
+                row.target_status,
+                row.reporting_label,
+                row.reported.get("paid", 0),
+                row.reported.get("enrolled", 0),
+            ]
+        )
+    return header, rows
+
+
+MONTHLY_COLUMNS = [
+    ("enrolled", "Terdaftar"),
+    ("active", "Aktif"),
+    ("arrears", "Menunggak"),
+    ("inactive", "Nonaktif"),
+    ("new_enrolments", "Pendaftaran baru"),
+    ("lapsed", "Menjadi nonaktif"),
+    ("exits", "Keluar"),
+    ("contribution_amount", "Iuran tercatat (Rp)"),
+]
+
+
+def monthly_table(series: list[dict]) -> tuple[list[str], list[list]]:
+    header = ["Bulan", *[label for _, label in MONTHLY_COLUMNS]]
+    rows = [[f"{row['month']:%m/%Y}", *[row[name] for name, _ in MONTHLY_COLUMNS]] for row in series]
+    return header, rows
+
+
+def group_table(groups: list[tuple[str, dict[str, Result]]], *, unit_label: str) -> tuple[list[str], list[list]]:
+    keys = [column["key"] for column in ranking_columns()]
+    header = [unit_label, *[REGISTRY[key].label for key in keys]]
+    rows = [[name, *[results[key].value for key in keys]] for name, results in groups]
+    return header, rows
+
+
+def follow_up_table(follow_ups: list[FollowUp]) -> tuple[list[str], list[list]]:
+    header = [
+        "Nama",
+        "NIK (disamarkan)",
+        "Nomor HP",
+        "Jorong/dusun",
+        "Iuran terakhir",
+        "Bulan belum dibayar",
+        "Catatan",
+    ]
+    rows = [
+        [
+            item.participant.name,
+            item.participant.masked_nik,
+            item.participant.phone,
+            item.participant.hamlet,
+            f"{item.last_paid:%m/%Y}" if item.last_paid else "",
+            item.unpaid_months,
+            "akan nonaktif bila bulan ini tidak dibayar" if item.about_to_lapse else "menunggak",
+        ]
+        for item in follow_ups
+    ]
+    return header, rows

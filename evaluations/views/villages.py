@@ -1,0 +1,98 @@
+"""The villages list at /villages/ and each village's page at /villages/<code>/."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from evaluations import dashboards
+from evaluations.views import charts
+from evaluations.views.common import export_links, figures, page_scope, period_scope
+from villages.models import Village
+
+LIST_TABLES = {"peringkat": "Daftar desa dan indikatornya"}
+VILLAGE_TABLES = {
+    "indikator": "Indikator desa",
+    "bulanan": "Statistik bulanan",
+    "tindak-lanjut": "Daftar tindak lanjut (data pribadi)",
+}
+
+
+def scoped_village(request: HttpRequest, code: str) -> Village:
+    return get_object_or_404(Village.objects.for_user(request.user).select_related("district__regency"), code=code)
+
+
+@login_required
+def village_list(request: HttpRequest) -> HttpResponse:
+    scope = page_scope(request)
+    context = figures(scope, with_headlines=False)
+    context.update(
+        {
+            "scope": scope,
+            "export_tables": export_links(request, tables=LIST_TABLES, url_name="dashboard:export"),
+        }
+    )
+    return render(request, "dashboard/village_list.html", context)
+
+
+def village_figures(request: HttpRequest, village: Village) -> tuple:
+    scope = period_scope(request, villages=Village.objects.for_user(request.user).filter(pk=village.pk))
+    scope.extra = {"Desa": f"{village} ({village.code})"}
+    return scope, figures(scope, with_ranking=False)
+
+
+@login_required
+def village_detail(request: HttpRequest, code: str) -> HttpResponse:
+    village = scoped_village(request, code)
+    scope, context = village_figures(request, village)
+    month = dashboards.reporting_month()
+    follow_ups, follow_up_total = dashboards.follow_up_list(village=village, month=month)
+    reported = dashboards.reporting_completeness(villages=scope.villages, month=month).get(village.pk, {})
+    today = month
+    context.update(
+        {
+            "scope": scope,
+            "village": village,
+            "commitments": list(village.commitments.all()),
+            "agents": list(village.agents.all()),
+            "awards": list(village.awards.all()),
+            "targets": list(village.targets.all()[:5]),
+            "budgets": list(village.budgets.all()[:5]),
+            "activities": list(village.activities.order_by("-date", "-id")[:10]),
+            "commitment_score": context["headline"]["commitment"].current,
+            "follow_ups": follow_ups,
+            "follow_up_total": follow_up_total,
+            "reporting_month": month,
+            "reported": reported,
+            "today": today,
+            "charts": {
+                "chart-status": charts.status_chart(context["series"]),
+                "chart-flows": charts.flows_chart(context["series"]),
+                "chart-cohorts": charts.cohort_chart(context["cohorts"]),
+            },
+            "chart_cards": [
+                {
+                    "id": "chart-status",
+                    "title": "Peserta menurut status per bulan",
+                    "working": "Aktif: iuran bulan itu dibayar. Menunggak: belum dibayar, paling lama batas bulan "
+                    "tunggakan. Nonaktif: tunggakan lebih lama.",
+                },
+                {
+                    "id": "chart-flows",
+                    "title": "Pendaftaran baru dan peserta yang menjadi nonaktif",
+                    "working": "Pendaftaran baru menurut bulan tanggal daftar; menjadi nonaktif: bulan pertama "
+                    "tunggakan melewati batas.",
+                },
+                {
+                    "id": "chart-cohorts",
+                    "title": "Ketahanan kohort",
+                    "working": "Untuk tiap bulan daftar: bagian pendaftar yang aktif 3, 6 dan 12 bulan kemudian.",
+                },
+            ],
+            "export_tables": export_links(
+                request, tables=VILLAGE_TABLES, url_name="dashboard:village_export", kwargs={"code": village.code}
+            ),
+        }
+    )
+    return render(request, "dashboard/village_detail.html", context)
