@@ -51,6 +51,8 @@ MONTH_NAMES = {
 }
 # Excel serial day numbers from 1900 to 2100.
 EXCEL_SERIAL_RANGE = (1, 73415)
+# Control characters (NUL included, which PostgreSQL refuses) and non-breaking spaces become spaces.
+CONTROL = re.compile(r"[\x00-\x1f\x7f\xa0]")
 SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?[eE]\+?\d+$")
 
 
@@ -60,7 +62,7 @@ def text(value) -> str:
         return ""
     if isinstance(value, float) and math.isfinite(value) and value.is_integer():
         value = int(value)
-    return " ".join(str(value).replace("\xa0", " ").split())
+    return " ".join(CONTROL.sub(" ", str(value)).split())
 
 
 def alnum(value) -> str:

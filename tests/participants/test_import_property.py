@@ -1,0 +1,82 @@
+"""Property: whatever rows a spreadsheet holds, the import never raises and writes exactly what it previewed."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook
+
+from participants.imports import import_confirm, import_upload
+from participants.models import FundingSource, ImportBatch, Occupation, Participant
+from tests.factories import make_nik
+from tests.participants.test_import import HEADERS
+
+dates = st.dates(min_value=datetime.date(1940, 1, 1), max_value=datetime.date(2030, 12, 31))
+printable = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=30)
+any_cell = st.one_of(
+    st.none(),
+    printable,
+    st.integers(min_value=-(10**17), max_value=10**17),
+    st.floats(allow_nan=False, allow_infinity=False),
+    dates,
+)
+
+
+@st.composite
+def worker_rows(draw) -> list:
+    """A row that is valid, nearly valid (one cell replaced by anything) or noise."""
+    birth = draw(st.dates(min_value=datetime.date(1950, 1, 1), max_value=datetime.date(2005, 12, 31)))
+    sex = draw(st.sampled_from(["L", "P"]))
+    row = [
+        make_nik(birth_date=birth, sex=sex, serial=draw(st.integers(1, 60))),
+        draw(st.text(alphabet="abcdefghij ", min_size=1, max_size=20)),
+        draw(st.sampled_from([sex, sex.lower(), "Laki-laki" if sex == "L" else "Perempuan"])),
+        draw(st.sampled_from([birth, f"{birth:%d/%m/%Y}", f"{birth:%d-%m-%Y}"])),
+        draw(st.sampled_from([str(label) for label in Occupation.labels])),
+        draw(st.sampled_from([1_500_000, "1.500.000", "Rp 2.000.000", "750000"])),
+        draw(st.sampled_from([str(label) for label in FundingSource.labels])),
+        draw(st.sampled_from([datetime.date(2024, 2, 1), "01/02/2024", "15-06-2025"])),
+    ]
+    shape = draw(st.sampled_from(["valid", "one_bad", "noise"]))
+    if shape == "one_bad":
+        row[draw(st.integers(0, len(row) - 1))] = draw(any_cell)
+    elif shape == "noise":
+        row = draw(st.lists(any_cell, min_size=0, max_size=10))
+    return row
+
+
+def _xlsx(rows: list[list]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in [HEADERS, *rows]:
+        sheet.append(row)
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def _csv(rows: list[list]) -> bytes:
+    output = io.StringIO()
+    writer = csv.writer(output, delimiter=";")
+    for row in [HEADERS, *rows]:
+        writer.writerow(row)
+    return output.getvalue().encode("utf-8")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(worker_rows(), max_size=25), as_csv=st.booleans())
+def test_import_never_raises_and_writes_the_whole_valid_batch(official, rows, as_csv):
+    content, name = (_csv(rows), "acak.csv") if as_csv else (_xlsx(rows), "acak.xlsx")
+    before = set(Participant.objects.values_list("nik", flat=True))
+    batch = import_upload(user=official, kind=ImportBatch.Kind.PARTICIPANTS, name=name, content=content)
+    counts = batch.summary["counts"]
+    assert set(Participant.objects.values_list("nik", flat=True)) == before  # the preview writes nothing
+    written = import_confirm(batch=batch, user=official)
+    assert written == counts  # the confirmation agrees with the preview
+    after = set(Participant.objects.values_list("nik", flat=True))
+    assert len(after - before) == counts["new"]  # every new row, and only those, is written
+    assert after >= before
