@@ -13,7 +13,7 @@ RUBRIC_DESCRIPTION = (
 
 # indicator, pillar, weight, higher_is_better, thresholds for scores 2, 3, 4, 5
 ITEMS = [
-    ("coverage", "pertumbuhan", "2", True, ("2.5", "5", "10", "20")),
+    ("coverage", "pertumbuhan", "2", True, ("1", "2.5", "5", "10")),
     ("growth_rate", "pertumbuhan", "1", True, ("0", "5", "15", "30")),
     ("target_attainment", "pertumbuhan", "1", True, ("40", "60", "80", "100")),
     ("retention", "keberlanjutan", "2", True, ("50", "65", "80", "90")),

@@ -56,7 +56,7 @@ def test_opening_a_cycle_creates_one_prefilled_draft_per_programme_village(cycle
     coverage = ours.values["coverage"]
     assert (coverage["numerator"], coverage["denominator"], coverage["display"]) == (4, 100, "4,0%")
     assert coverage["period"] == "01/2022–12/2022"
-    assert coverage["score"] == 2  # 4% reaches the 2,5% threshold of score 2, not the 5% of score 3
+    assert coverage["score"] == 3  # 4% reaches the 2,5% threshold of score 3, not the 5% of score 4
     assert ours.baseline_values["coverage"]["numerator"] == 0
     assert ours.baseline_values["coverage"]["period"] == "02/2018–01/2019"
     assert ours.pillar_scores.count() == 4
