@@ -175,13 +175,13 @@ def parse_nik(value) -> str:
                 f"16 angka berubah menjadi 0. {as_number}"
             )
     else:
-        digits = re.sub(r"[\s.\-']", "", text(value)) if not SCIENTIFIC.match(text(value)) else ""
-        if digits == "":
+        written = re.sub(r"\.0+$", "", text(value))  # "1302075403850001.0" from a CSV written by a program
+        if SCIENTIFIC.match(written):
             raise NikProblem(
                 f"NIK tertulis dalam notasi ilmiah ({text(value)}) karena kolomnya berformat angka; "
                 f"digit terakhirnya sudah hilang. {as_number}"
             )
-        digits = re.sub(r"\.0+$", "", digits)
+        digits = re.sub(r"[\s.\-']", "", written)
     if not re.fullmatch(r"\d{16}", digits):
         raise NikProblem(f"NIK harus 16 angka (tertulis: {text(value)}).")
     return digits
