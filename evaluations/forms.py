@@ -132,7 +132,9 @@ class EvaluationFilter(django_filters.FilterSet):
 class TrackerFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=ActionItem.Status.choices, label="Status")
     pillar = django_filters.ChoiceFilter(choices=Pillar.choices, label="Pilar")
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label="Hanya yang lewat tenggat")
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", label="Hanya yang lewat tenggat", widget=forms.CheckboxInput
+    )
 
     class Meta:
         model = ActionItem

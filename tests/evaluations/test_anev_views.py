@@ -244,5 +244,5 @@ def test_tracker_marks_overdue_actions(client, evaluation, staff_user):
     overdue = [item.action for item in page.context["items"] if item.overdue]
     assert overdue == ["Lewat"]
     assert page.context["overdue_count"] == 1
-    only_overdue = client.get(url("cycle_tracker", pk=evaluation.cycle_id), {"overdue": "true"})
+    only_overdue = client.get(url("cycle_tracker", pk=evaluation.cycle_id), {"overdue": "on"})
     assert [item.action for item in only_overdue.context["items"]] == ["Lewat"]
