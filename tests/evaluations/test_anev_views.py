@@ -246,3 +246,22 @@ def test_tracker_marks_overdue_actions(client, evaluation, staff_user):
     assert page.context["overdue_count"] == 1
     only_overdue = client.get(url("cycle_tracker", pk=evaluation.cycle_id), {"overdue": "on"})
     assert [item.action for item in only_overdue.context["items"]] == ["Lewat"]
+
+
+@pytest.mark.parametrize("role", ["staff_user", "head_user", "official"])
+def test_evaluation_page_issues_a_fixed_number_of_queries(
+    client, request, evaluation, staff_user, role, django_assert_max_num_queries
+):
+    for index in range(5):
+        services.action_item_create(
+            evaluation=evaluation,
+            user=staff_user,
+            action=f"Aksi {index}",
+            pillar="pemahaman",
+            owner="Kader",
+            due_date=D(2023, 1 + index, 1),
+        )
+    client.force_login(request.getfixturevalue(role))
+    with django_assert_max_num_queries(12):
+        response = client.get(url("evaluation_detail", pk=evaluation.pk))
+    assert response.status_code == 200 and "Aksi 4" in response.text
