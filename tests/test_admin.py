@@ -1,0 +1,200 @@
+"""Every admin page loads for the branch administrator, and the admin respects the access scope."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib import admin
+from django.contrib.admin.utils import quote
+from django.contrib.auth.models import User
+from django.urls import reverse
+
+from evaluations.models import (
+    ActionItem,
+    Category,
+    EvaluationCycle,
+    EvaluationStep,
+    Pillar,
+    PillarScore,
+    Rubric,
+    RubricItem,
+    VillageEvaluation,
+)
+from participants.models import Claim, ImportBatch, Programme, VillageMonthStat
+from tests.factories import ActivityFactory, ContributionFactory, ParticipantFactory, UserFactory
+from villages.access import ROLE_STAFF
+from villages.models import Agent, Award, Budget, Commitment, ExportLog, Target
+
+
+@pytest.fixture
+def one_of_each(batang_barus, superuser, official):
+    """At least one row of every registered model (regions, rates and groups come from migrations)."""
+    contribution = ContributionFactory(participant=ParticipantFactory(village=batang_barus, name="Siti Aminah"))
+    participant = contribution.participant
+    Claim.objects.create(
+        participant=participant,
+        programme=Programme.JKK,
+        event_date=datetime.date(2024, 2, 3),
+        paid_on=datetime.date(2024, 2, 20),
+        amount=2_500_000,
+    )
+    ActivityFactory(village=batang_barus)
+    Commitment.objects.create(
+        village=batang_barus, kind=Commitment.Kind.REGULATION, number="3/2019", signed_on=datetime.date(2019, 5, 1)
+    )
+    Budget.objects.create(village=batang_barus, year=2024, amount=25_000_000)
+    Agent.objects.create(
+        village=batang_barus, name="Rina", role=Agent.Role.PERISAI, active_since=datetime.date(2019, 6, 1)
+    )
+    Award.objects.create(village=batang_barus, year=2021, level=Award.Level.PROVINCE, rank=Award.Rank.THIRD)
+    Target.objects.create(village=batang_barus, year=2024, active_participants=150)
+    ExportLog.objects.create(user=superuser, what="Daftar peserta", file_format="xlsx", rows=12)
+    ImportBatch.objects.create(
+        kind=ImportBatch.Kind.PARTICIPANTS,
+        uploaded_by=official,
+        village=batang_barus,
+        file="imports/peserta.xlsx",
+        original_name="peserta.xlsx",
+    )
+    VillageMonthStat.objects.create(village=batang_barus, month=datetime.date(2024, 1, 1), enrolled=1, active=1)
+    rubric = Rubric.objects.create(name="Rubrik uji admin")
+    RubricItem.objects.create(
+        rubric=rubric,
+        indicator="coverage",
+        pillar=Pillar.GROWTH,
+        weight=Decimal(1),
+        threshold_2=Decimal(5),
+        threshold_3=Decimal(10),
+        threshold_4=Decimal(20),
+        threshold_5=Decimal(30),
+    )
+    Category.objects.create(rubric=rubric, name="Mandiri", min_score=Decimal(4))
+    cycle = EvaluationCycle.objects.create(
+        name="Anev uji admin",
+        start_month=datetime.date(2019, 1, 1),
+        end_month=datetime.date(2022, 12, 1),
+        baseline_date=datetime.date(2019, 1, 1),
+        rubric=rubric,
+    )
+    evaluation = VillageEvaluation.objects.create(cycle=cycle, village=batang_barus)
+    PillarScore.objects.create(evaluation=evaluation, pillar=Pillar.GROWTH, computed_score=Decimal("3.50"))
+    EvaluationStep.objects.create(evaluation=evaluation, action=EvaluationStep.Action.CREATED, user=superuser)
+    ActionItem.objects.create(
+        evaluation=evaluation,
+        action="Sosialisasi ulang manfaat JKM",
+        pillar=Pillar.AWARENESS,
+        owner="Wali nagari",
+        due_date=datetime.date(2023, 6, 30),
+    )
+    request_data = {"user_agent": "pytest", "http_accept": "*/*", "path_info": "/accounts/login/"}
+    AccessAttempt.objects.create(
+        username="operator.bb", get_data="", post_data="", failures_since_start=1, **request_data
+    )
+    AccessFailureLog.objects.create(username="operator.bb", **request_data)
+    AccessLog.objects.create(username="operator.bb", **request_data)
+    return participant
+
+
+def admin_url(model, view: str, *args) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def test_every_admin_page_loads_for_the_superuser(client, superuser, one_of_each):
+    client.force_login(superuser)
+    assert client.get(reverse("admin:index")).status_code == 200
+    for model, model_admin in admin.site._registry.items():
+        changelist = client.get(admin_url(model, "changelist"))
+        assert changelist.status_code == 200, model
+        searched = client.get(admin_url(model, "changelist"), {"q": "a"})
+        assert searched.status_code == 200, model
+        assert client.get(admin_url(model, "add")).status_code in (200, 403), model
+        if model_admin.has_add_permission(changelist.wsgi_request):
+            assert client.get(admin_url(model, "add")).status_code == 200, model
+        obj = model._default_manager.order_by("pk").first()
+        assert obj is not None, f"no {model.__name__} row to open: add one to the one_of_each fixture"
+        change = client.get(admin_url(model, "change", quote(obj.pk)))
+        assert change.status_code == 200, model
+        if hasattr(model_admin, "history_view"):
+            assert client.get(admin_url(model, "history", quote(obj.pk))).status_code == 200, model
+
+
+def test_every_model_of_the_three_apps_is_registered():
+    from django.apps import apps
+
+    for app_label in ("villages", "participants", "evaluations"):
+        for model in apps.get_app_config(app_label).get_models():
+            if model.__name__.startswith("Historical"):
+                continue
+            assert admin.site.is_registered(model), model
+
+
+def test_participant_search_by_nik_and_name(client, superuser, one_of_each):
+    client.force_login(superuser)
+    url = admin_url(type(one_of_each), "changelist")
+    by_nik = client.get(url, {"q": one_of_each.nik})
+    assert list(by_nik.context["cl"].result_list) == [one_of_each]
+    by_name = client.get(url, {"q": "aminah"})
+    assert list(by_name.context["cl"].result_list) == [one_of_each]
+    assert list(client.get(url, {"q": "Tidak Ada Orang Ini"}).context["cl"].result_list) == []
+
+
+def test_participant_change_page_shows_coverage_status_and_inlines(client, superuser, one_of_each):
+    client.force_login(superuser)
+    response = client.get(admin_url(type(one_of_each), "change", one_of_each.pk))
+    assert "status kepesertaan bulan ini" in response.text.lower()
+    # Enrolled January 2024 and paid only that month: long since nonaktif.
+    assert "Nonaktif" in response.text
+    assert "Klaim" in response.text or "klaim" in response.text
+
+
+def test_contribution_rate_shows_minimum_contributions(client, superuser):
+    from participants.models import ContributionRate
+
+    client.force_login(superuser)
+    rate = ContributionRate.objects.order_by("valid_from").first()
+    response = client.get(admin_url(ContributionRate, "change", rate.pk))
+    assert "Rp 16.800" in response.text
+    assert "Rp 36.800" in response.text
+
+
+def test_read_only_models_cannot_be_changed(client, superuser, one_of_each):
+    client.force_login(superuser)
+    for model in (ExportLog, VillageMonthStat, EvaluationStep):
+        assert client.get(admin_url(model, "add")).status_code == 403, model
+        obj = model.objects.first()
+        response = client.post(admin_url(model, "change", obj.pk), {})
+        assert response.status_code == 403, model
+        assert model.objects.filter(pk=obj.pk).exists()
+
+
+def test_user_admin_assigns_villages(client, superuser, batang_barus):
+    client.force_login(superuser)
+    user = UserFactory(username="wali.bb")
+    response = client.get(admin_url(User, "change", user.pk))
+    assert "desa yang ditugaskan" in response.text.lower()
+
+
+def test_admin_changelists_follow_the_access_scope(client, official, batang_barus, sikalang):
+    """A village official given admin access still sees only their own village's rows."""
+    from django.contrib.auth.models import Permission
+
+    official.is_staff = True
+    official.save()
+    official.user_permissions.add(Permission.objects.get(codename="view_participant"))
+    mine = ParticipantFactory(village=batang_barus)
+    ParticipantFactory(village=sikalang)
+    client.force_login(official)
+    response = client.get(admin_url(type(mine), "changelist"))
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == [mine]
+
+
+def test_staff_role_reads_the_admin_of_villages(client, batang_barus):
+    staff = UserFactory(username="staf.admin", role=ROLE_STAFF, is_staff=True)
+    client.force_login(staff)
+    response = client.get(admin_url(type(batang_barus), "change", batang_barus.pk))
+    assert response.status_code == 200
+    assert "Batang Barus" in response.text

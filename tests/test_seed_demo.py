@@ -1,0 +1,143 @@
+"""seed_demo builds a small, deterministic demo branch, refuses production, and never duplicates."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
+from stdnum.id import nik as stdnum_nik
+
+from evaluations.models import EvaluationCycle, VillageEvaluation
+from participants.models import Claim, Contribution, ContributionRate, Participant, Programme, VillageMonthStat
+from villages.access import ROLE_ADMIN, ROLE_HEAD, ROLE_OFFICIAL, ROLE_STAFF, is_branch_user
+from villages.models import Activity, Agent, Award, Budget, Commitment, Target, Village
+
+pytestmark = [pytest.mark.django_db(transaction=False), pytest.mark.slow]
+
+SCALE = "0.03"
+COUNTED = (Participant, Contribution, Claim, Activity, Commitment, Budget, Agent, Award, Target, VillageEvaluation)
+
+
+def seed(*args: str) -> str:
+    out = io.StringIO()
+    call_command("seed_demo", "--scale", SCALE, *args, stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in COUNTED}
+
+
+@pytest.fixture
+def seeded(settings):
+    settings.DEBUG = True
+    seed()
+    return counts()
+
+
+def test_builds_a_branch_with_every_kind_of_data(seeded):
+    assert seeded["Participant"] >= 150
+    for name, count in seeded.items():
+        assert count > 0, name
+    assert Village.objects.in_programme().count() >= 60
+    assert Village.objects.filter(working_age_population__isnull=False).count() == 277
+    assert VillageMonthStat.objects.exists()
+    cycle = EvaluationCycle.objects.get(name="Anev 2019–2022")
+    assert (cycle.start_month.isoformat(), cycle.end_month.isoformat()) == ("2019-01-01", "2022-12-01")
+    assert cycle.evaluations.count() == Village.objects.filter(joined_on__year__lte=2022).count()
+
+
+def test_second_run_adds_nothing(seeded):
+    output = seed()
+    assert counts() == seeded
+    assert "peserta: 0" in output
+    assert User.objects.filter(username="admin").count() == 1
+
+
+def test_same_seed_gives_the_same_branch(seeded):
+    niks = list(Participant.objects.order_by("nik").values_list("nik", "name", "enrolled_on"))
+    months = Contribution.objects.order_by("participant__nik", "month").values_list("participant__nik", "month")[:500]
+    first_months = list(months)
+    for model in (Claim, Contribution, Participant, Activity, VillageEvaluation):
+        model.objects.all().delete()
+    seed()
+    assert list(Participant.objects.order_by("nik").values_list("nik", "name", "enrolled_on")) == niks
+    assert list(months.all()) == first_months
+
+
+def test_a_different_seed_gives_a_different_branch(settings):
+    settings.DEBUG = True
+    seed("--seed", "1")
+    first = set(Participant.objects.values_list("nik", flat=True)[:50])
+    Claim.objects.all().delete()
+    Participant.objects.all().delete()
+    seed("--seed", "2")
+    assert first != set(Participant.objects.values_list("nik", flat=True)[:50])
+
+
+def test_demo_users_roles_and_assignments(seeded, client):
+    expected = {
+        "admin": ROLE_ADMIN,
+        "staf": ROLE_STAFF,
+        "kepala": ROLE_HEAD,
+        "operator.batangbarus": ROLE_OFFICIAL,
+        "operator.sikalang": ROLE_OFFICIAL,
+    }
+    for username, role in expected.items():
+        user = User.objects.get(username=username)
+        assert user.check_password("demo12345"), username
+        assert list(user.groups.values_list("name", flat=True)) == [role]
+    assert User.objects.get(username="admin").is_superuser
+    assert is_branch_user(User.objects.get(username="staf"))
+    batang_barus = User.objects.get(username="operator.batangbarus")
+    assert list(Village.objects.for_user(batang_barus).values_list("code", flat=True)) == ["13.02.07.2006"]
+    sikalang = User.objects.get(username="operator.sikalang")
+    assert list(Village.objects.for_user(sikalang).values_list("code", flat=True)) == ["13.73.04.2010"]
+
+
+def test_awards_of_the_news_report(seeded):
+    sikalang = Award.objects.get(village__code="13.73.04.2010", level=Award.Level.NATIONAL)
+    assert (sikalang.year, sikalang.rank) == (2019, Award.Rank.SECOND)
+    koto_baru = Award.objects.get(village__name="Koto Baru", level=Award.Level.NATIONAL)
+    assert koto_baru.rank == Award.Rank.HONOURABLE_1
+    pioneers = ["Koto Baru", "Sikalang", "Batang Barus", "Guguak Sarai", "Pematang Panjang", "Kuncir", "Talang"]
+    joined_2019 = set(Village.objects.filter(joined_on__year=2019).values_list("name", flat=True))
+    assert set(pioneers) <= joined_2019
+
+
+def test_participants_are_valid_and_pay_the_rate(seeded):
+    rate = ContributionRate.objects.in_force(Contribution.objects.order_by("month").first().month)
+    for participant in Participant.objects.select_related("village")[:200]:
+        participant.full_clean()
+        assert stdnum_nik.is_valid(participant.nik)
+        assert participant.nik.startswith(participant.village.code[:8].replace(".", ""))
+    for contribution in Contribution.objects.select_related("participant")[:300]:
+        participant = contribution.participant
+        assert contribution.amount == rate.monthly_amount(
+            income=participant.monthly_income, with_jht=participant.has_jht
+        )
+        assert contribution.month >= participant.enrolled_on.replace(day=1)
+    for claim in Claim.objects.filter(programme=Programme.JKM):
+        assert claim.amount == 42_000_000
+        assert claim.participant.exit_reason == "meninggal"
+
+
+def test_refuses_to_run_with_debug_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        seed()
+    assert not Participant.objects.exists()
+
+
+def test_force_runs_with_debug_off(settings):
+    settings.DEBUG = False
+    seed("--force")
+    assert Participant.objects.exists()
+
+
+def test_if_empty_skips_when_participants_exist(seeded):
+    output = seed("--if-empty", "--seed", "7")
+    assert "tidak dimuat" in output
+    assert counts() == seeded
