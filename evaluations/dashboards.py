@@ -12,6 +12,7 @@ import urllib.parse
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from django.conf import settings
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Sum
@@ -148,13 +149,29 @@ def reporting_completeness(*, villages: QuerySet[Village], month: datetime.date)
 
 @dataclass
 class RankingRow:
+    """One village of a ranking; `cells` are (key, shown value, working) ready for the template."""
+
     village: dict
     results: dict[str, Result]
     reported: dict
 
+    @cached_property
+    def cells(self) -> list[tuple[str, str, str]]:
+        """Formatted only for the rows a page shows (the dashboard shows the head of 277)."""
+        cells = []
+        for key in RANKING_KEYS:
+            result = self.results.get(key)
+            if result is None:
+                continue
+            working = result.period.label
+            if result.denominator is not None:
+                working = f"{result.numerator_display} / {result.denominator_display} · {working}"
+            cells.append((key, result.display, working))
+        return cells
+
     @property
-    def cells(self) -> list[Result]:
-        return [self.results[key] for key in RANKING_KEYS if key in self.results]
+    def values(self) -> list:
+        return [self.results[key].value for key in RANKING_KEYS if key in self.results]
 
     @property
     def target_status(self) -> str:

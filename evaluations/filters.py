@@ -118,9 +118,9 @@ class PeriodForm(forms.Form):
 SORT_CHOICES = [("code", "Kode"), ("name", "Nama")] + [(key, indicator.label) for key, indicator in REGISTRY.items()]
 
 
-def sort_order(params) -> tuple[str, bool]:
+def sort_order(params, *, default: str = "code") -> tuple[str, bool]:
     """(indicator key or "code"/"name", descending) from ?sort=key or ?sort=-key."""
-    raw = (params.get("sort") or "").strip()
+    raw = (params.get("sort") or default).strip()
     descending = raw.startswith("-")
     key = raw.lstrip("-")
     if key not in dict(SORT_CHOICES):

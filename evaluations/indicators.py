@@ -75,7 +75,7 @@ class Period:
         """The month just before the period: the baseline of growth, retention and lapses."""
         return add_months(self.start, -1)
 
-    @property
+    @cached_property
     def label(self) -> str:
         if self.start == self.end:
             return f"{self.start:%m/%Y}"
@@ -158,6 +158,8 @@ class Facts:
     Each group is loaded on first use only, so computing one indicator reads only what it needs.
     """
 
+    GROUPS = ("stats", "village_facts", "activities", "claims", "retention_direct")
+
     def __init__(self, *, villages: QuerySet[Village], period: Period) -> None:
         self.villages = villages
         self.period = period
@@ -169,15 +171,19 @@ class Facts:
         return total
 
     def by_village(self) -> dict[int, Counter]:
+        loaded = tuple(name for name in self.GROUPS if name in self.__dict__)
+        cached = self.__dict__.get("_by_village")
+        if cached is not None and cached[0] == loaded:
+            return cached[1]
         facts = {pk: Counter() for pk in self.village_rows}
         for group in self._loaded_groups():
             for pk, numbers in group.items():
                 facts.setdefault(pk, Counter()).update(numbers)
+        self.__dict__["_by_village"] = (loaded, facts)
         return facts
 
     def _loaded_groups(self) -> list[dict[int, Counter]]:
-        names = ("stats", "village_facts", "activities", "claims", "retention_direct")
-        return [self.__dict__[name] for name in names if name in self.__dict__]
+        return [self.__dict__[name] for name in self.GROUPS if name in self.__dict__]
 
     def need(self, *groups: str) -> Facts:
         for group in groups:

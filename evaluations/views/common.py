@@ -38,7 +38,7 @@ class Scope:
         return {"Periode": self.period.label, **self.extra, **chosen}
 
 
-def page_scope(request: HttpRequest, *, villages: QuerySet[Village] | None = None) -> Scope:
+def page_scope(request: HttpRequest, *, villages: QuerySet[Village] | None = None, default_sort: str = "code") -> Scope:
     """The scope of a page: `villages` (default: every village of the user) narrowed by ?regency=&district=&kind=."""
     base = villages if villages is not None else Village.objects.for_user(request.user)
     data = request.GET or None
@@ -47,7 +47,7 @@ def page_scope(request: HttpRequest, *, villages: QuerySet[Village] | None = Non
     )
     narrowed = filterset.qs if (filterset.is_bound and filterset.is_valid()) else base
     period_form = PeriodForm(data)
-    sort, descending = sort_order(request.GET)
+    sort, descending = sort_order(request.GET, default=default_sort)
     return Scope(
         villages=narrowed,
         filterset=filterset,
@@ -86,6 +86,9 @@ def figures(scope: Scope, *, with_ranking: bool = True, with_headlines: bool = T
         context["villages"] = villages
         context["reporting_month"] = month
         context["ranking_columns"] = dashboards.ranking_columns()
+        context["first_position"] = 1
+        context["village_base"] = reverse("dashboard:village_list")
+        context["region_base"] = reverse("dashboard:region_detail", kwargs={"code": "0"})[:-2]
         context["ranking"] = dashboards.ranking(
             villages=villages,
             results=dashboards.results_by_village(facts=current),

@@ -14,6 +14,8 @@ from evaluations.views.common import export_links, figures, page_scope
 from villages.access import is_village_official
 from villages.models import Village
 
+# The dashboard shows the head of the ranking; /villages/ shows every village, sorted the same way.
+RANKING_ROWS = 25
 TABLES = {
     "indikator": "Indikator utama",
     "peringkat": "Peringkat desa",
@@ -64,7 +66,7 @@ def home(request: HttpRequest) -> HttpResponse:
         own = list(Village.objects.for_user(request.user).values_list("code", flat=True)[:2])
         if len(own) == 1:
             return redirect("dashboard:village_detail", code=own[0])
-    scope = page_scope(request)
+    scope = page_scope(request, default_sort="-coverage")
     context = figures(scope)
     facts = context["facts"]
     regency_of = {row["pk"]: row["district__regency__name"] for row in context["villages"]}
@@ -81,7 +83,7 @@ def home(request: HttpRequest) -> HttpResponse:
                     "value": None if row.results["coverage"].value is None else float(row.results["coverage"].value),
                     "display": row.results["coverage"].display,
                     "name": row.village["name"],
-                    "url": reverse("dashboard:village_detail", kwargs={"code": row.village["code"]}),
+                    "url": f"{context['village_base']}{row.village['code']}/",
                 }
                 for row in context["ranking"]
             },
@@ -93,6 +95,9 @@ def home(request: HttpRequest) -> HttpResponse:
                 "chart-cohorts": charts.cohort_chart(context["cohorts"]),
             },
             "chart_cards": CHART_CARDS,
+            "ranking_shown": context["ranking"][:RANKING_ROWS],
+            "village_list_url": reverse("dashboard:village_list")
+            + (f"?{request.GET.urlencode()}" if request.GET else ""),
             "progress_target": _progress(headline["target_attainment"].current),
             "progress_coverage": _progress(headline["coverage"].current),
             "export_tables": export_links(request, tables=TABLES, url_name="dashboard:export"),

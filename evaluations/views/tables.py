@@ -73,7 +73,7 @@ def ranking_table(ranking: list[RankingRow]) -> tuple[list[str], list[list]]:
                 village["kind"],
                 village["district__name"],
                 village["district__regency__name"],
-                *[cell.value for cell in row.cells],
+                *row.values,
                 row.target_status,
                 row.reporting_label,
                 row.reported.get("paid", 0),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -11,6 +12,7 @@ from evaluations.views import charts
 from evaluations.views.common import export_links, figures, page_scope, period_scope
 from villages.models import Village
 
+LIST_PAGE_SIZE = 100
 LIST_TABLES = {"peringkat": "Daftar desa dan indikatornya"}
 VILLAGE_TABLES = {
     "indikator": "Indikator desa",
@@ -27,9 +29,13 @@ def scoped_village(request: HttpRequest, code: str) -> Village:
 def village_list(request: HttpRequest) -> HttpResponse:
     scope = page_scope(request)
     context = figures(scope, with_headlines=False)
+    page = Paginator(context["ranking"], LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     context.update(
         {
             "scope": scope,
+            "page": page,
+            "ranking_shown": page.object_list,
+            "first_position": page.start_index(),
             "export_tables": export_links(request, tables=LIST_TABLES, url_name="dashboard:export"),
         }
     )

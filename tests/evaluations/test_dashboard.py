@@ -213,3 +213,23 @@ def test_dashboard_query_budget(client, staff_user, data, django_assert_max_num_
     client.get(reverse("home"))
     with django_assert_max_num_queries(24):
         client.get(reverse("home") + PERIOD_QUERY)
+
+
+def test_village_list_pages_keep_the_order(client, staff_user, data):
+    client.force_login(staff_user)
+    first = client.get(reverse("dashboard:village_list") + "?sort=name")
+    second = client.get(reverse("dashboard:village_list") + "?sort=name&page=2")
+    names = [row.village["name"] for row in first.context["ranking"]]
+    assert [row.village["name"] for row in first.context["ranking_shown"]] == names[:100]
+    assert [row.village["name"] for row in second.context["ranking_shown"]] == names[100:200]
+    assert "<td>101</td>" in second.text
+
+
+def test_dashboard_shows_the_head_of_the_ranking_and_links_to_all(client, staff_user, data, batang_barus):
+    client.force_login(staff_user)
+    response = client.get(reverse("home") + PERIOD_QUERY)
+    shown = response.context["ranking_shown"]
+    assert len(shown) == 25
+    # Default order: coverage, highest first; Batang Barus is the only village with a defined coverage.
+    assert shown[0].village["code"] == batang_barus.code
+    assert 'data-testid="all-villages"' in response.text
