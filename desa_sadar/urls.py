@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from desa_sadar import health
 from evaluations.views import dashboard
 
 admin.site.site_header = "Desa Sadar Jamsostek — Administrasi"
@@ -10,6 +11,7 @@ admin.site.index_title = "Pengaturan cabang"
 urlpatterns = [
     path("", dashboard.home, name="home"),
     path("", include("evaluations.dashboard_urls")),
+    path("healthz", health.healthz, name="healthz"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("activities/", include("villages.urls")),
