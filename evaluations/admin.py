@@ -103,6 +103,12 @@ class PillarScoreInline(ScopedAdminMixin, admin.TabularInline):
     fields = ["pillar", "computed_score", "adjusted_score", "justification"]
     readonly_fields = ["computed_score"]
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and not (obj is not None and obj.is_locked)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and not (obj is not None and obj.is_locked)
+
 
 class ActionItemInline(ScopedAdminMixin, admin.TabularInline):
     model = ActionItem
@@ -133,6 +139,13 @@ class VillageEvaluationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     readonly_fields = ["values", "baseline_values", "computed_at"]
     inlines = [PillarScoreInline, ActionItemInline, EvaluationStepInline]
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        """An approved evaluation is locked, in the admin too; its action items' status is set on its page."""
+        return super().has_change_permission(request, obj) and not (obj is not None and obj.is_locked)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and not (obj is not None and obj.is_locked)
+
 
 @admin.register(PillarScore)
 class PillarScoreAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
@@ -141,6 +154,12 @@ class PillarScoreAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["evaluation__village", "evaluation__cycle"]
     search_fields = ["evaluation__village__name", "evaluation__village__code"]
     autocomplete_fields = ["evaluation"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and not (obj is not None and obj.evaluation.is_locked)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and not (obj is not None and obj.evaluation.is_locked)
 
 
 @admin.register(ActionItem)

@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from evaluations import services
 from evaluations.models import Rubric, RubricItem
-
-DEFAULT_RUBRIC = "Rubrik Standar Desa Sadar"
+from tests.evaluations.anev_helpers import DEFAULT_RUBRIC, join, make_cycle
 
 
 def resubmitted(response) -> dict:
@@ -79,3 +79,29 @@ def test_thresholds_out_of_order_or_an_unknown_indicator_are_refused(client, cha
     assert response.status_code == 200 and "Indikator tidak dikenal" in response.text
     item = RubricItem.objects.get(rubric__name=DEFAULT_RUBRIC, indicator="coverage")
     assert item.threshold_2 == Decimal(1)
+
+
+def test_an_approved_evaluation_is_read_only_in_the_admin(client, superuser, batang_barus, staff_user, head_user):
+    join(batang_barus)
+    cycle = make_cycle()
+    services.cycle_open(cycle=cycle, user=staff_user)
+    evaluation = cycle.evaluations.get()
+    pillar = evaluation.pillar_scores.get(pillar="pertumbuhan")
+    client.force_login(superuser)
+    evaluation_url = reverse("admin:evaluations_villageevaluation_change", args=[evaluation.pk])
+    pillar_url = reverse("admin:evaluations_pillarscore_change", args=[pillar.pk])
+    assert 'name="_save"' in client.get(evaluation_url).text  # a draft can still be edited there
+
+    services.evaluation_notes_update(evaluation=evaluation, user=staff_user, findings="a", recommendations="b")
+    services.evaluation_submit(evaluation=evaluation, user=staff_user)
+    services.evaluation_approve(evaluation=evaluation, user=head_user)
+
+    page = client.get(evaluation_url)
+    assert page.status_code == 200 and 'name="_save"' not in page.text
+    assert client.post(evaluation_url, {"status": "draf"}).status_code == 403
+    assert client.post(pillar_url, {"adjusted_score": "5", "justification": "x"}).status_code == 403
+    delete_url = reverse("admin:evaluations_villageevaluation_delete", args=[evaluation.pk])
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
+    evaluation.refresh_from_db()
+    pillar.refresh_from_db()
+    assert evaluation.status == "disetujui" and pillar.adjusted_score is None
