@@ -127,9 +127,15 @@ class EvaluationCycle(models.Model):
         verbose_name = _("siklus anev")
         verbose_name_plural = _("siklus anev")
         constraints = [
-            models.CheckConstraint(condition=Q(end_month__gte=models.F("start_month")), name="cycle_end_after_start"),
             models.CheckConstraint(
-                condition=Q(start_month__day=1) & Q(end_month__day=1), name="cycle_months_first_day"
+                condition=Q(end_month__gte=models.F("start_month")),
+                name="cycle_end_after_start",
+                violation_error_message=_("Bulan akhir harus sesudah bulan awal."),
+            ),
+            models.CheckConstraint(
+                condition=Q(start_month__day=1) & Q(end_month__day=1),
+                name="cycle_months_first_day",
+                violation_error_message=_("Bulan awal dan bulan akhir harus tanggal 1."),
             ),
         ]
 
@@ -226,6 +232,7 @@ class PillarScore(models.Model):
             models.CheckConstraint(
                 condition=Q(adjusted_score__isnull=True) | ~Q(justification=""),
                 name="adjusted_score_needs_justification",
+                violation_error_message=_("Tuliskan alasan penyesuaian skor pilar."),
             ),
         ]
 

@@ -248,6 +248,8 @@ def test_the_database_refuses_an_adjustment_without_justification(evaluation):
     pillar = evaluation.pillar_scores.get(pillar="pemahaman")
     pillar.adjusted_score = Decimal(5)
     pillar.justification = ""
+    with pytest.raises(ValidationError, match="Tuliskan alasan penyesuaian"):
+        pillar.full_clean()  # what a form (the admin's too) shows
     with pytest.raises(IntegrityError), transaction.atomic():
         pillar.save()
 
