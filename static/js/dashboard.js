@@ -31,7 +31,7 @@
         borderColor: round ? "#fff" : colour,
         backgroundColor: round ? palette : colour,
         spanGaps: false,
-        tension: 0.2
+        tension: 0
       };
     });
     new Chart(canvas, {
