@@ -55,6 +55,14 @@ CHART_CARDS = [
 ]
 
 
+def _reporting_summary(ranking: list) -> dict:
+    """How many villages with participants have recorded this month's contributions."""
+    with_participants = [row for row in ranking if row.reported.get("enrolled")]
+    reported = sum(1 for row in with_participants if row.has_reported)
+    total = len(with_participants)
+    return {"reported": reported, "total": total, "percent": round(reported * 100 / total) if total else 0}
+
+
 def _progress(result: Result) -> float:
     return 0.0 if result.value is None else float(min(result.value, 100))
 
@@ -95,6 +103,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 "chart-cohorts": charts.cohort_chart(context["cohorts"]),
             },
             "chart_cards": CHART_CARDS,
+            "reporting": _reporting_summary(context["ranking"]),
             "ranking_shown": context["ranking"][:RANKING_ROWS],
             "village_list_url": reverse("dashboard:village_list")
             + (f"?{request.GET.urlencode()}" if request.GET else ""),

@@ -9,7 +9,7 @@ from evaluations import dashboards
 from evaluations.exports import FORMATS, export_response
 from evaluations.views import tables
 from evaluations.views.common import figures, page_scope
-from evaluations.views.villages import VILLAGE_TABLES, scoped_village, village_figures
+from evaluations.views.villages import RECENT_ACTIVITIES, VILLAGE_TABLES, scoped_village, village_figures
 
 SCOPE_TABLES = {
     "indikator": "Indikator utama",
@@ -31,7 +31,7 @@ def scope_export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     elif table == "peringkat":
         header, rows = tables.ranking_table(context["ranking"])
     elif table == "bulanan":
-        header, rows = tables.monthly_table(context["series"])
+        header, rows = tables.monthly_table(context["series"], context["cohorts"])
     else:
         if table == "kabupaten":
             groups = {row["pk"]: row["district__regency__name"] for row in context["villages"]}
@@ -61,7 +61,9 @@ def village_export(request: HttpRequest, code: str, table: str, fmt: str) -> Htt
     if table == "indikator":
         header, rows = tables.indicator_table(context["headlines"])
     elif table == "bulanan":
-        header, rows = tables.monthly_table(context["series"])
+        header, rows = tables.monthly_table(context["series"], context["cohorts"])
+    elif table == "kegiatan":
+        header, rows = tables.activity_table(village.activities.order_by("-date", "-id")[:RECENT_ACTIVITIES])
     else:
         follow_ups, _total = dashboards.follow_up_list(village=village)
         header, rows = tables.follow_up_table(follow_ups)

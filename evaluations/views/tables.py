@@ -95,9 +95,40 @@ MONTHLY_COLUMNS = [
 ]
 
 
-def monthly_table(series: list[dict]) -> tuple[list[str], list[list]]:
-    header = ["Bulan", *[label for _, label in MONTHLY_COLUMNS]]
-    rows = [[f"{row['month']:%m/%Y}", *[row[name] for name, _ in MONTHLY_COLUMNS]] for row in series]
+def monthly_table(series: list[dict], cohorts: list[dict]) -> tuple[list[str], list[list]]:
+    """The monthly statistics and, per enrolment month, the cohort's survival (as on the cohort chart)."""
+    header = [
+        "Bulan",
+        *[label for _, label in MONTHLY_COLUMNS],
+        "Kohort: aktif 3 bulan kemudian (%)",
+        "Kohort: aktif 6 bulan kemudian (%)",
+        "Kohort: aktif 12 bulan kemudian (%)",
+    ]
+    rows = [
+        [
+            f"{row['month']:%m/%Y}",
+            *[row[name] for name, _ in MONTHLY_COLUMNS],
+            cohort["after_3"],
+            cohort["after_6"],
+            cohort["after_12"],
+        ]
+        for row, cohort in zip(series, cohorts, strict=True)
+    ]
+    return header, rows
+
+
+def activity_table(activities) -> tuple[list[str], list[list]]:
+    header = ["Tanggal", "Jenis", "Judul", "Jumlah hadir", "Terdaftar di tempat"]
+    rows = [
+        [
+            f"{activity.date:%d/%m/%Y}",
+            activity.get_kind_display(),
+            activity.title,
+            activity.attendees,
+            activity.enrolled_on_spot,
+        ]
+        for activity in activities
+    ]
     return header, rows
 
 

@@ -18,7 +18,9 @@ VILLAGE_TABLES = {
     "indikator": "Indikator desa",
     "bulanan": "Statistik bulanan",
     "tindak-lanjut": "Daftar tindak lanjut (data pribadi)",
+    "kegiatan": "Kegiatan terakhir",
 }
+RECENT_ACTIVITIES = 10
 
 
 def scoped_village(request: HttpRequest, code: str) -> Village:
@@ -65,7 +67,7 @@ def village_detail(request: HttpRequest, code: str) -> HttpResponse:
             "awards": list(village.awards.all()),
             "targets": list(village.targets.all()[:5]),
             "budgets": list(village.budgets.all()[:5]),
-            "activities": list(village.activities.order_by("-date", "-id")[:10]),
+            "activities": list(village.activities.order_by("-date", "-id")[:RECENT_ACTIVITIES]),
             "commitment_score": context["headline"]["commitment"].current,
             "follow_ups": follow_ups,
             "follow_up_total": follow_up_total,

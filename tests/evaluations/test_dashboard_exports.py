@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from participants.stats import stats_refresh
 from tests.evaluations.test_indicators import enrol
+from tests.factories import ActivityFactory
 from villages.models import ExportLog
 
 PERIOD_QUERY = "?period=custom&start=01/2024&end=06/2024"
@@ -95,12 +96,15 @@ def test_every_scope_table_in_both_formats(client, staff_user, data):
 
 def test_village_exports_and_follow_up_is_personal_data(client, official, other_official, data, batang_barus):
     client.force_login(official)
-    for table in ("indikator", "bulanan", "tindak-lanjut"):
+    ActivityFactory(village=batang_barus, title="Sosialisasi di masjid", date=datetime.date(2024, 5, 2))
+    for table in ("indikator", "bulanan", "tindak-lanjut", "kegiatan"):
         url = reverse("dashboard:village_export", kwargs={"code": batang_barus.code, "table": table, "fmt": "xlsx"})
         response = client.get(url + PERIOD_QUERY)
         assert response.status_code == 200
-        context, _header, _rows = workbook_table(response.content)
+        context, _header, rows = workbook_table(response.content)
         assert batang_barus.code in context["Desa"]
+        if table == "kegiatan":
+            assert rows[0][:3] == ["02/05/2024", "Sosialisasi", "Sosialisasi di masjid"]
     assert ExportLog.objects.filter(personal_data=True).count() == 1
     client.force_login(other_official)
     url = reverse("dashboard:village_export", kwargs={"code": batang_barus.code, "table": "indikator", "fmt": "csv"})
