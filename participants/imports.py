@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import csv
 import datetime
+import functools
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -24,6 +26,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -61,6 +64,8 @@ PREVIEW_ERRORS = 500
 PREVIEW_SAMPLE = 50
 ALLOWED_SUFFIXES = (".xlsx", ".csv")
 CSV_DELIMITERS = ";,\t|"
+# A hint in a header, as in "Jenis Kelamin (L/P)" or "Tanggal Lahir (dd/mm/yyyy)".
+HINT = re.compile(r"\(.*?\)|\[.*?\]")
 
 
 class ImportFileError(Exception):
@@ -76,19 +81,19 @@ class Column:
 
 
 PARTICIPANT_COLUMNS = (
-    Column("nik", "NIK", True, ("noktp", "nomorinduk", "nomorindukkependudukan")),
+    Column("nik", "NIK", True, ("noktp", "nikktp", "nonik", "nomorinduk", "nomorindukkependudukan")),
     Column("name", "Nama", True, ("namalengkap", "namapeserta")),
     Column("sex", "Jenis Kelamin", True, ("jk", "lp", "kelamin")),
     Column("birth_date", "Tanggal Lahir", True, ("tgllahir", "tanggallhr")),
-    Column("occupation", "Pekerjaan", True, ()),
-    Column("monthly_income", "Penghasilan", True, ("penghasilanperbulan", "penghasilanrp", "upah")),
-    Column("funding_source", "Sumber Dana", True, ("sumberdanaiuran", "sumberiuran")),
-    Column("enrolled_on", "Tanggal Daftar", True, ("tgldaftar", "tanggalpendaftaran")),
-    Column("phone", "No HP", False, ("nomorhp", "hp", "nohandphone", "telepon", "notelp", "nowa")),
+    Column("occupation", "Pekerjaan", True, ("jenispekerjaan", "pekerjaanpeserta", "profesi")),
+    Column("monthly_income", "Penghasilan", True, ("penghasilanperbulan", "upah", "gaji", "pendapatan")),
+    Column("funding_source", "Sumber Dana", True, ("sumberdanaiuran", "sumberiuran", "sumberpendanaan")),
+    Column("enrolled_on", "Tanggal Daftar", True, ("tgldaftar", "tanggalpendaftaran", "tanggalkepesertaan")),
+    Column("phone", "No HP", False, ("nomorhp", "hp", "nohandphone", "telepon", "notelp", "nowa", "nohpwa", "hpwa")),
     Column("kpj", "No KPJ", False, ("nomorkpj", "kpj")),
     Column("has_jht", "JHT", False, ("ikutjht",)),
     Column("hamlet", "Jorong/Dusun", False, ("jorong", "dusun", "korong")),
-    Column("village", "Desa", False, ("nagari", "desanagari", "kodedesa", "kelurahan", "desakelurahan")),
+    Column("village", "Desa", False, ("nagari", "desanagari", "kodedesa", "kelurahan", "namadesa", "namanagari")),
 )
 CONTRIBUTION_COLUMNS = (
     Column("nik", "NIK", True, ("noktp",)),
@@ -124,8 +129,14 @@ PARTICIPANT_FIELDS = (
 STATUS_LABELS = {"new": "baru", "updated": "diubah", "unchanged": "tetap", "error": "salah"}
 
 
-def _labels(choices) -> str:
+@functools.lru_cache(maxsize=32)
+def _choice_list(choices, language: str | None) -> str:
     return ", ".join(str(label) for label in choices.labels)
+
+
+def _labels(choices) -> str:
+    """The labels of a TextChoices class, for error messages (built once per language)."""
+    return _choice_list(choices, get_language())
 
 
 # --- reading the file ---------------------------------------------------------------------------------------------
@@ -228,7 +239,7 @@ def read_table(*, content: bytes, name: str, kind: str) -> Table:
             cells = tuple(cells or ())
             found = {}
             for index, cell in enumerate(cells):
-                key = keys.get(alnum(cell))
+                key = keys.get(alnum(cell)) or keys.get(alnum(HINT.sub("", text(cell))))
                 if key and key not in found:
                     found[key] = index
             if "nik" not in found:

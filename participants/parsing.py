@@ -7,10 +7,12 @@ value it cannot read; the caller says in Indonesian what to fix.
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 import re
 from decimal import Decimal
 
+from django.utils.translation import get_language
 from openpyxl.utils.datetime import from_excel
 
 from participants.models import FundingSource, Occupation, Sex
@@ -251,16 +253,26 @@ FUNDING_WORDS = {
 }
 
 
+@functools.lru_cache(maxsize=32)
+def _choice_words(choices, language: str | None) -> dict[str, str]:
+    """alnum(key) and alnum(label) → key, for one TextChoices class in one language."""
+    words = {}
+    for member in choices:
+        words[alnum(member.label)] = member.value
+        words[alnum(member.value)] = member.value
+    return words
+
+
 def parse_choice(value, choices, aliases: dict | None = None) -> str | None:
     """The key of a TextChoices member written as its key, its label or a known alias."""
     word = alnum(value)
     if not word:
         return None
-    for member in choices:
-        if word in (alnum(member.value), alnum(member.label)):
-            return member.value
-    found = (aliases or {}).get(word)
-    return found.value if found is not None else None
+    found = _choice_words(choices, get_language()).get(word)
+    if found is not None:
+        return found
+    alias = (aliases or {}).get(word)
+    return alias.value if alias is not None else None
 
 
 def parse_occupation(value) -> str | None:

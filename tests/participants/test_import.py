@@ -336,3 +336,13 @@ def test_another_users_batch_cannot_be_confirmed(client, official):
 
 def _file(content: bytes, name: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content)
+
+
+def test_headers_with_hints_and_numbering_columns(official):
+    headers = ["No", "N I K", "Nama Lengkap", "Jenis Kelamin (L/P)", "Tgl. Lahir", "Jenis Pekerjaan"]
+    headers += ["Penghasilan (Rp)", "Sumber Dana", "Tanggal Daftar (dd/mm/yyyy)", "JHT (Ya/Tidak)"]
+    batch = upload(official, xlsx([headers, [1, *worker(1), "Ya"]]))
+    assert batch.summary["counts"]["new"] == 1, batch.summary["errors"]
+    assert batch.summary["ignored"] == ["No"]
+    import_confirm(batch=batch, user=official)
+    assert Participant.objects.get().has_jht is True
