@@ -15,13 +15,16 @@ from django.contrib.staticfiles import finders
 from django.db.models import Avg, Count, DecimalField, F, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from evaluations.indicators import REGISTRY
 from evaluations.models import ActionItem, EvaluationCycle, EvaluationStep, Pillar, PillarScore, VillageEvaluation
+
+# The reports are Indonesian documents (numbers 1.234,5) whatever the language of the browser.
+REPORT_LANGUAGE = "id"
 
 
 @dataclass(frozen=True)
@@ -158,7 +161,8 @@ def evaluation_context(evaluation: VillageEvaluation) -> dict:
 
 
 def evaluation_pdf(*, evaluation: VillageEvaluation, base_url: str) -> bytes:
-    html = render_to_string("evaluations/report.html", {**evaluation_context(evaluation), "for_pdf": True})
+    with translation.override(REPORT_LANGUAGE):
+        html = render_to_string("evaluations/report.html", {**evaluation_context(evaluation), "for_pdf": True})
     return _pdf(html, base_url=base_url)
 
 
@@ -189,7 +193,8 @@ def cycle_summary_context(*, cycle: EvaluationCycle, user) -> dict:
 
 
 def cycle_summary_pdf(*, cycle: EvaluationCycle, user, base_url: str) -> bytes:
-    html = render_to_string("evaluations/cycle_summary.html", cycle_summary_context(cycle=cycle, user=user))
+    with translation.override(REPORT_LANGUAGE):
+        html = render_to_string("evaluations/cycle_summary.html", cycle_summary_context(cycle=cycle, user=user))
     return _pdf(html, base_url=base_url)
 
 

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 
 from evaluations import reports, services
@@ -416,4 +416,5 @@ def evaluation_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def evaluation_report_print(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = _evaluation(request, pk)
-    return render(request, "evaluations/report.html", {**reports.evaluation_context(evaluation), "for_pdf": False})
+    with translation.override(reports.REPORT_LANGUAGE):
+        return render(request, "evaluations/report.html", {**reports.evaluation_context(evaluation), "for_pdf": False})

@@ -54,7 +54,9 @@ def pdf_text(content: bytes) -> str:
 
 def test_village_pdf_holds_the_villages_name_and_figures(client, approved, staff_user):
     client.force_login(staff_user)
-    response = client.get(reverse("evaluations:evaluation_report_pdf", kwargs={"pk": approved.pk}))
+    response = client.get(
+        reverse("evaluations:evaluation_report_pdf", kwargs={"pk": approved.pk}), HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     content = b"".join(response.streaming_content) if response.streaming else response.content
     assert content.startswith(b"%PDF")
