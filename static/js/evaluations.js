@@ -1,6 +1,11 @@
-// Charts of the anev cycle results. Data comes from the page through json_script ("anev-charts").
+// The anev pages: charts of the cycle results (data through json_script "anev-charts") and the print button.
 (function () {
   "use strict";
+  // The print view of a report: its "Cetak" button.
+  document.querySelectorAll("[data-action=print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+
   var source = document.getElementById("anev-charts");
   if (!source || typeof Chart === "undefined") {
     return;
