@@ -113,6 +113,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     evaluations = reports.cycle_evaluations(cycle=cycle, user=request.user)
     filtered = EvaluationFilter(request.GET or None, queryset=evaluations, categories=categories)
     rows = filtered.qs
+    counts = dict(rows.order_by().values_list("status").annotate(total=Count("id")))
     return render(
         request,
         "evaluations/cycle_detail.html",
@@ -121,6 +122,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "filter": filtered,
             "evaluations": rows,
             "charts": reports.cycle_charts(evaluations=rows, categories=categories, user=request.user),
+            "status_counts": [(label, counts.get(value, 0)) for value, label in VillageEvaluation.Status.choices],
             "can_close": request.user.has_perm(services.PERM_CLOSE) and cycle.status == EvaluationCycle.Status.OPEN,
         },
     )

@@ -209,12 +209,13 @@ def test_cycle_results_filters_change_since_previous_and_fixed_queries(
     ours = later.evaluations.get(village=programme)
     expected = ours.overall_score - evaluation.overall_score
     client.force_login(staff_user)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         page = client.get(url("cycle_detail", pk=later.pk))
     assert page.status_code == 200
     row = next(e for e in page.context["evaluations"] if e.pk == ours.pk)
     assert row.previous_score == evaluation.overall_score and row.change == expected
     assert 'id="anev-charts"' in page.text
+    assert "draf 2 · diajukan 0 · dikembalikan 0 · disetujui 0" in page.text
     charts = page.context["charts"]
     assert sum(charts["categories"]["counts"]) == 2
     filtered = client.get(url("cycle_detail", pk=later.pk), {"name": "batang"})
@@ -265,3 +266,20 @@ def test_evaluation_page_issues_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         response = client.get(url("evaluation_detail", pk=evaluation.pk))
     assert response.status_code == 200 and "Aksi 4" in response.text
+
+
+def test_staff_recompute_a_draft_and_close_the_cycle_the_head_cannot(
+    client, cycle, evaluation, programme, staff_user, head_user
+):
+    paying(programme, 6, first=D(2022, 1, 1), last=D(2022, 12, 1), serial=100)
+    client.force_login(head_user)
+    assert client.post(url("evaluation_compute", pk=evaluation.pk)).status_code == 403
+    assert client.post(url("cycle_close", pk=cycle.pk)).status_code == 403
+    client.force_login(staff_user)
+    response = client.post(url("evaluation_compute", pk=evaluation.pk), follow=True)
+    assert "dihitung ulang" in response.text and "10,0%" in response.text
+    client.post(url("cycle_close", pk=cycle.pk))
+    cycle.refresh_from_db()
+    assert cycle.status == EvaluationCycle.Status.CLOSED
+    page = client.get(url("evaluation_detail", pk=evaluation.pk))
+    assert "Hitung ulang" not in page.text and "Tutup siklus" not in client.get(url("cycle_detail", pk=cycle.pk)).text
