@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
@@ -98,8 +99,9 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = CycleForm(request.POST or None, initial={"previous": EvaluationCycle.objects.first()})
     if request.method == "POST" and form.is_valid():
-        cycle = form.save()
-        created = services.cycle_open(cycle=cycle, user=request.user)
+        with transaction.atomic():  # a cycle exists only with its evaluations
+            cycle = form.save()
+            created = services.cycle_open(cycle=cycle, user=request.user)
         messages.success(request, f"Siklus {cycle} dibuka: {created} evaluasi desa dibuat dan diisi dari data.")
         return redirect("evaluations:cycle_detail", pk=cycle.pk)
     return render(request, "evaluations/cycle_form.html", {"form": form})
