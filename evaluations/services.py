@@ -67,18 +67,10 @@ def cycle_periods(cycle: EvaluationCycle) -> tuple[Period, Period]:
     return end, baseline
 
 
-def _jsonable(value: Decimal | int | None) -> str | int | None:
-    return str(value) if isinstance(value, Decimal) else value
-
-
 def _frozen(result: Result, item: RubricItem) -> dict:
     """One indicator result as stored in the evaluation, with its score and the rule that gave it."""
     return {
-        "value": _jsonable(result.value),
-        "numerator": result.numerator,
-        "denominator": result.denominator,
-        "period": result.period.label,
-        "display": result.display,
+        **result.as_dict(),
         "score": indicator_score(
             value=result.value, thresholds=item.thresholds, higher_is_better=item.higher_is_better
         ),
