@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from participants.models import Claim, Contribution, FundingSource, ImportBatch, Participant, Programme
+from participants.models import Claim, Contribution, FundingSource, ImportBatch, Participant, Programme, Sex
 from participants.months import month_start
 from participants.parsing import parse_month, parse_rupiah
 from participants.services import PAYMENT_PERIODS
@@ -118,6 +118,7 @@ class ParticipantForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["sex"].choices = Sex.choices  # radio buttons without the empty "---------"
         village_field_for(self, user)
         if self.only_village is not None and not self.instance.pk:
             self.instance.village = self.only_village

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from participants import services
 from participants.forms import ClaimForm, ContributionForm, MonthlyPaymentsForm
-from participants.models import ContributionRate
+from participants.models import Contribution, ContributionRate
 from participants.months import month_start
 from participants.views import form_errors_to, participant_for_user
 
@@ -85,9 +85,16 @@ def _amount_context(form: ContributionForm, proposed: int | None) -> dict:
 @require_http_methods(["GET", "POST"])
 def contributions_monthly(request: HttpRequest) -> HttpResponse:
     """Tick, for one month, who in the village paid; months already paid are shown and locked."""
-    data = request.POST if request.method == "POST" else (request.GET if request.GET.get("month") else None)
-    initial = {"month": month_start(timezone.localdate()), "paid_on": timezone.localdate()}
-    form = MonthlyPaymentsForm(data, initial=initial, user=request.user)
+    today = timezone.localdate()
+    if request.method == "POST":
+        data = request.POST
+    elif request.GET.get("month"):
+        data = request.GET.copy()
+        data.setdefault("paid_on", f"{today:%d/%m/%Y}")
+        data.setdefault("channel", Contribution.Channel.AGENT)
+    else:
+        data = None
+    form = MonthlyPaymentsForm(data, initial={"month": month_start(today), "paid_on": today}, user=request.user)
     rows = []
     if data is not None and form.is_valid():
         village, month = form.chosen_village(), form.cleaned_data["month"]
