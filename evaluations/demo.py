@@ -19,8 +19,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from evaluations.models import EvaluationCycle, Rubric
 from evaluations.services import cycle_open
@@ -140,14 +142,15 @@ def demo_branch_build(
 def demo_users_ensure() -> int:
     """The five demo accounts, all with password demo12345; returns how many were created."""
     created_count = 0
+    hashed = make_password(DEMO_PASSWORD)  # hashed once: the same password for every demo account
     for username, first, last, role, superuser, staff, village_code in DEMO_USERS:
         user, created = User.objects.get_or_create(
             username=username,
             defaults={"first_name": first, "last_name": last, "is_superuser": superuser, "is_staff": staff},
         )
         if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save()
+            user.password = hashed
+            user.save(update_fields=["password"])
             created_count += 1
         user.groups.add(Group.objects.get(name=role))
         if village_code:
@@ -344,30 +347,21 @@ def _participants(*, rng: random.Random, plans: list[VillagePlan], today: dateti
                 claims[nik] = [claim]
     for start in range(0, len(new_participants), BATCH):
         Participant.objects.bulk_create(new_participants[start : start + BATCH])
-    ids = dict(Participant.objects.filter(nik__in=payments.keys()).values_list("nik", "pk"))
-    by_nik = {participant.nik: participant for participant in new_participants}
+    # bulk_create sets the primary keys (RETURNING on SQLite and PostgreSQL).
+    ids = {participant.nik: participant.pk for participant in new_participants}
+    amounts: dict[tuple, int] = {}
+    created_at = timezone.now()
     contributions = []
-    for nik, months in payments.items():
-        participant = by_nik[nik]
-        for month, paid_on, channel, funding in months:
+    for participant in new_participants:
+        for month, paid_on, channel, funding in payments[participant.nik]:
             if paid_on > today:
                 continue
-            amount = rate_on(month).monthly_amount(income=participant.monthly_income, with_jht=participant.has_jht)
-            contributions.append(
-                Contribution(
-                    participant_id=ids[nik],
-                    month=month,
-                    amount=amount,
-                    paid_on=paid_on,
-                    channel=channel,
-                    funding_source=funding,
-                )
-            )
-        if len(contributions) >= BATCH:
-            Contribution.objects.bulk_create(contributions)
-            written["iuran"] += len(contributions)
-            contributions = []
-    Contribution.objects.bulk_create(contributions)
+            rate = rate_on(month)
+            key = (rate.pk, participant.monthly_income, participant.has_jht)
+            if key not in amounts:
+                amounts[key] = rate.monthly_amount(income=participant.monthly_income, with_jht=participant.has_jht)
+            contributions.append((participant.pk, month, amounts[key], paid_on, channel, funding, created_at))
+    _contributions_insert(contributions)
     written["iuran"] += len(contributions)
     claim_rows = [
         Claim(participant_id=ids[nik], programme=programme, event_date=event, paid_on=paid, amount=amount)
@@ -379,6 +373,29 @@ def _participants(*, rng: random.Random, plans: list[VillagePlan], today: dateti
     written["peserta"] = len(new_participants)
     written["klaim"] = len(claim_rows)
     return len(new_participants)
+
+
+def _contributions_insert(rows: list[tuple]) -> None:
+    """Insert (participant id, month, amount, paid on, channel, funding source, created at) rows in batches.
+
+    The paid months are nearly all of the demo's rows; executemany writes them about three times
+    faster than bulk_create on SQLite (measured: 192,000 rows in 7.5 s against 22 s), which keeps
+    `make run` short. The constraints still hold: the database checks every row.
+    """
+    names = ["participant", "month", "amount", "paid_on", "channel", "funding_source", "created_at"]
+    columns = ", ".join(connection.ops.quote_name(Contribution._meta.get_field(name).column) for name in names)
+    table = connection.ops.quote_name(Contribution._meta.db_table)
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(names))})"  # noqa: S608 - model names only
+    adapt_date, adapt_datetime = connection.ops.adapt_datefield_value, connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH):
+            cursor.executemany(
+                sql,
+                [
+                    (pk, adapt_date(month), amount, adapt_date(paid_on), channel, funding, adapt_datetime(created))
+                    for pk, month, amount, paid_on, channel, funding, created in rows[start : start + BATCH]
+                ],
+            )
 
 
 def _payment_history(*, rng: random.Random, plan: VillagePlan, enrolled_on: datetime.date, funding: str, today):
