@@ -56,12 +56,12 @@ from participants.parsing import (
     text,
 )
 from participants.stats import stats_refresh
-from villages.models import Village
+from villages.models import ExportLog, Village
 
 CHUNK = 1000
 HEADER_SEARCH_ROWS = 20
 PREVIEW_ERRORS = 500
-PREVIEW_SAMPLE = 50
+PREVIEW_ROWS = 1000
 ALLOWED_SUFFIXES = (".xlsx", ".csv")
 CSV_DELIMITERS = ";,\t|"
 # A hint in a header, as in "Jenis Kelamin (L/P)" or "Tanggal Lahir (dd/mm/yyyy)".
@@ -579,7 +579,7 @@ def _summarise(batches: Iterator[list[RowResult]], table: Table) -> dict:
     counts = dict.fromkeys(STATUS_LABELS, 0)
     errors: list = []
     errors_total = 0
-    sample: list = []
+    rows: list = []
     for results in batches:
         for result in results:
             counts[result.status] += 1
@@ -587,15 +587,22 @@ def _summarise(batches: Iterator[list[RowResult]], table: Table) -> dict:
             for column, message in result.errors:
                 if len(errors) < PREVIEW_ERRORS:
                     errors.append([result.row, column, message])
-            if result.status != "error" and len(sample) < PREVIEW_SAMPLE:
-                sample.append([result.row, result.status, result.label, result.changed])
+            if len(rows) < PREVIEW_ROWS:
+                rows.append([result.row, result.status, result.label, _row_detail(result)])
     return {
         "counts": counts,
         "errors": errors,
         "errors_total": errors_total,
-        "sample": sample,
+        "rows": rows,
         "ignored": table.ignored,
     }
+
+
+def _row_detail(result: RowResult) -> str:
+    """What a row changes (updated) or what to fix in it (error), for the preview table."""
+    if result.errors:
+        return "; ".join(f"{column}: {message}" for column, message in result.errors)
+    return ", ".join(HEADER_OF.get(name, name) for name in result.changed)
 
 
 def import_upload(*, user, kind: str, name: str, content: bytes, village: Village | None = None) -> ImportBatch:
@@ -679,15 +686,25 @@ def import_rejected_workbook(*, batch: ImportBatch, user) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Baris ditolak")
     sheet.append(["Baris asal", *table.headers, "Kesalahan"])
+    rejected = 0
     for results in validate_rows(table=table, kind=batch.kind, user=user, default_village=batch.village):
         for result in results:
             if result.status == "error":
                 cells = [_text_if_id(value, index, table) for index, value in enumerate(result.cells)]
                 cells += [None] * (len(table.headers) - len(cells))
-                problems = "; ".join(f"{column}: {message}" for column, message in result.errors)
-                sheet.append([result.row, *cells[: len(table.headers)], problems])
+                sheet.append([result.row, *cells[: len(table.headers)], _row_detail(result)])
+                rejected += 1
     output = io.BytesIO()
     workbook.save(output)
+    # The rows carry names and NIKs: the download is logged like every export of personal data.
+    ExportLog.objects.create(
+        user=user,
+        what=f"Baris ditolak impor {batch.original_name}"[:200],
+        file_format="xlsx",
+        filters={"import_batch": str(batch.pk)},
+        rows=rejected,
+        personal_data=True,
+    )
     return output.getvalue()
 
 

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_http_methods
 from participants.forms import ImportUploadForm
 from participants.imports import (
     COLUMNS,
-    STATUS_LABELS,
     ImportFileError,
     import_confirm,
     import_rejected_workbook,
@@ -117,10 +116,10 @@ def import_preview(request: HttpRequest, pk) -> HttpResponse:
         {
             "batch": batch,
             "counts": summary.get("counts", {}),
-            "labels": STATUS_LABELS,
             "errors": summary.get("errors", []),
             "errors_total": summary.get("errors_total", 0),
-            "sample": summary.get("sample", []),
+            "rows": summary.get("rows", []),
+            "rows_shown_all": len(summary.get("rows", [])) == sum(summary.get("counts", {}).values()),
             "ignored": summary.get("ignored", []),
             "written": summary.get("written"),
             "kind": next(slug for slug, value in KINDS.items() if value == batch.kind),

@@ -14,6 +14,7 @@ from participants.imports import ImportFileError, import_confirm, import_upload,
 from participants.models import Contribution, ImportBatch, Participant, VillageMonthStat
 from tests.factories import ContributionFactory, ParticipantFactory, UserFactory, make_nik
 from villages.access import ROLE_OFFICIAL
+from villages.models import ExportLog
 
 HEADERS = ["NIK", "Nama", "Jenis Kelamin", "Tanggal Lahir", "Pekerjaan", "Penghasilan", "Sumber Dana", "Tanggal Daftar"]
 BIRTH = datetime.date(1985, 3, 14)
@@ -91,7 +92,7 @@ def test_changed_rows_are_updates(official):
     import_confirm(batch=upload(official, xlsx([HEADERS, worker(1)])), user=official)
     batch = upload(official, xlsx([HEADERS, worker(1, **{"Penghasilan": "Rp 2.500.000", "Nama": "Warga Satu"})]))
     assert batch.summary["counts"]["updated"] == 1
-    assert batch.summary["sample"][0][3] == ["name", "monthly_income"]
+    assert batch.summary["rows"][0][1:] == ["updated", "Warga Satu", "Nama, Penghasilan"]
     import_confirm(batch=batch, user=official)
     participant = Participant.objects.get()
     assert (participant.name, participant.monthly_income) == ("Warga Satu", 2_500_000)
@@ -261,6 +262,8 @@ def test_rejected_rows_download_keeps_nik_as_text(client, official):
     assert [row[0] for row in rows[1:]] == [2, 4]
     assert rows[1][1] == str(truncated)
     assert "NIK" in rows[1][-1] and "Pekerjaan" in rows[2][-1]
+    log = ExportLog.objects.get()
+    assert (log.user, log.rows, log.personal_data) == (official, 2, True)
     # The fixed file imports: what was rejected can be uploaded again.
     assert read_table(content=response.content, name="ditolak.xlsx", kind=ImportBatch.Kind.PARTICIPANTS)
 
