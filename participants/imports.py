@@ -84,7 +84,9 @@ PARTICIPANT_COLUMNS = (
     Column("nik", "NIK", True, ("noktp", "nikktp", "nonik", "nomorinduk", "nomorindukkependudukan")),
     Column("name", "Nama", True, ("namalengkap", "namapeserta")),
     Column("sex", "Jenis Kelamin", True, ("jk", "lp", "kelamin")),
-    Column("birth_date", "Tanggal Lahir", True, ("tgllahir", "tanggallhr")),
+    Column(
+        "birth_date", "Tanggal Lahir", True, ("tgllahir", "tanggallhr", "tempattanggallahir", "tempattgllahir", "ttl")
+    ),
     Column("occupation", "Pekerjaan", True, ("jenispekerjaan", "pekerjaanpeserta", "profesi")),
     Column("monthly_income", "Penghasilan", True, ("penghasilanperbulan", "upah", "gaji", "pendapatan")),
     Column("funding_source", "Sumber Dana", True, ("sumberdanaiuran", "sumberiuran", "sumberpendanaan")),

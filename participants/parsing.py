@@ -12,6 +12,7 @@ import math
 import re
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import get_language
 from openpyxl.utils.datetime import from_excel
 
@@ -85,6 +86,9 @@ def parse_rupiah(value) -> int | None:
             else None
         )
     cleaned = re.sub(r"\s", "", text(value).lower().replace("rp", "")).lstrip(".:")
+    millions = re.fullmatch(r"(\d+)(?:[.,](\d{1,3}))?(?:juta|jt)", cleaned)
+    if millions:  # "1,5 juta", "2 jt"
+        return int(millions.group(1)) * 1_000_000 + int((millions.group(2) or "0").ljust(6, "0"))
     cleaned = re.sub(r"[.,]-$", "", cleaned)
     cleaned = re.sub(r"[.,]\d{1,2}$", "", cleaned) if re.search(r"[.,]\d{1,2}$", cleaned) else cleaned
     if not re.fullmatch(r"\d+(?:[.,]\d{3})*", cleaned):
@@ -114,6 +118,8 @@ def parse_date(value) -> datetime.date | None:
         return _from_serial(value)
     raw = text(value)
     raw = re.sub(r"[ T]\d{1,2}:\d{2}(:\d{2})?(\.\d+)?$", "", raw)
+    if "," in raw:  # "Solok, 14-03-1985" from a combined place/date of birth column
+        raw = raw.rsplit(",", 1)[1].strip()
     if re.fullmatch(r"\d{5}(\.0+)?", raw):
         return _from_serial(float(raw))
     for date_format in DATE_FORMATS:
@@ -121,6 +127,14 @@ def parse_date(value) -> datetime.date | None:
             return datetime.datetime.strptime(raw, date_format).date()
         except ValueError:
             continue
+    short = re.fullmatch(r"(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{2})", raw)
+    if short:  # a two-digit year is in this century unless that would be in the future
+        year = 2000 + int(short.group(3))
+        year = year - 100 if year > timezone.localdate().year else year
+        try:
+            return datetime.date(year, int(short.group(2)), int(short.group(1)))
+        except ValueError:
+            return None
     named = re.fullmatch(r"(\d{1,2})[ \-/]([a-zA-Z]+)[ \-/](\d{4})", raw)
     if named and named.group(2).lower() in MONTH_NAMES:
         try:
@@ -232,6 +246,11 @@ OCCUPATION_WORDS = {
     "perangkatnagari": Occupation.APPARATUS,
     "perangkatdesa": Occupation.APPARATUS,
     "aparatur": Occupation.APPARATUS,
+    "bertani": Occupation.FARMER,
+    "berkebun": Occupation.PLANTER,
+    "berdagang": Occupation.TRADER,
+    "wiraswasta": Occupation.OTHER,
+    "swasta": Occupation.OTHER,
     "lainlain": Occupation.OTHER,
     "lain": Occupation.OTHER,
 }
@@ -248,6 +267,9 @@ FUNDING_WORDS = {
     "apbdpemda": FundingSource.REGIONAL_BUDGET,
     "apbdkabupaten": FundingSource.REGIONAL_BUDGET,
     "apbdkota": FundingSource.REGIONAL_BUDGET,
+    "swadaya": FundingSource.SELF,
+    "pemkab": FundingSource.REGIONAL_BUDGET,
+    "pemkot": FundingSource.REGIONAL_BUDGET,
     "lain": FundingSource.OTHER,
     "lainlain": FundingSource.OTHER,
 }
@@ -276,7 +298,14 @@ def parse_choice(value, choices, aliases: dict | None = None) -> str | None:
 
 
 def parse_occupation(value) -> str | None:
-    return parse_choice(value, Occupation, OCCUPATION_WORDS)
+    """An occupation; "Petani sawah" or "Pedagang sayur" count as their first word's occupation."""
+    found = parse_choice(value, Occupation, OCCUPATION_WORDS)
+    if found is None:
+        word = alnum(value)
+        for prefix in sorted(_choice_words(Occupation, get_language()), key=len, reverse=True):
+            if len(prefix) >= 4 and word.startswith(prefix):
+                return _choice_words(Occupation, get_language())[prefix]
+    return found
 
 
 def parse_funding(value) -> str | None:

@@ -34,6 +34,8 @@ DAY = datetime.date(1985, 3, 14)
         ("Rp1,500,000", 1_500_000),
         ("1.500.000,00", 1_500_000),
         (" 1 500 000 ", 1_500_000),
+        ("1,5 juta", 1_500_000),
+        ("2 jt", 2_000_000),
         ("sejuta", None),
         ("-5", None),
         (-5, None),
@@ -58,6 +60,9 @@ def test_rupiah(written, amount):
         ("14/03/1985 00:00:00", DAY),
         ("14 Maret 1985", DAY),
         ("14-mar-1985", DAY),
+        ("Solok, 14-03-1985", DAY),
+        ("14/03/85", DAY),
+        ("02/01/25", datetime.date(2025, 1, 2)),
         (31120, DAY),
         ("31120", DAY),
         ("31/02/1985", None),
@@ -125,6 +130,8 @@ def test_choices_as_written():
     assert parse_occupation("Buruh Harian Lepas") == "buruh_harian_lepas"
     assert parse_occupation("tani") == "petani"
     assert parse_occupation("Pengemudi/ojek") == "pengemudi_ojek"
+    assert parse_occupation("Petani sawah") == "petani"
+    assert parse_occupation("Wiraswasta") == "lainnya"
     assert parse_occupation("astronaut") is None
     assert parse_funding("APB Nagari/Desa") == "apbdes"
     assert parse_funding("Dana Desa") == "apbdes"
