@@ -23,6 +23,13 @@ class Pillar(models.TextChoices):
     ENGAGEMENT = "keterikatan", _("Keterikatan")
 
 
+def indicator_choices() -> list[tuple[str, str]]:
+    """The indicators a rubric may score: every key of the one registry (read when needed, it imports this module)."""
+    from evaluations.indicators import REGISTRY
+
+    return [(key, f"{indicator.label} ({key})") for key, indicator in REGISTRY.items()]
+
+
 SCORE_VALIDATORS = [MinValueValidator(Decimal(1)), MaxValueValidator(Decimal(5))]
 
 
@@ -43,7 +50,7 @@ class RubricItem(models.Model):
     """One indicator of the rubric: the thresholds at which it scores 2, 3, 4 and 5 (else 1)."""
 
     rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="items", verbose_name=_("rubrik"))
-    indicator = models.CharField(_("indikator"), max_length=50)
+    indicator = models.CharField(_("indikator"), max_length=50, choices=indicator_choices)
     pillar = models.CharField(_("pilar"), max_length=15, choices=Pillar.choices)
     weight = models.DecimalField(_("bobot"), max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal(0))])
     higher_is_better = models.BooleanField(_("makin tinggi makin baik"), default=True)
@@ -69,12 +76,6 @@ class RubricItem(models.Model):
         return (self.threshold_2, self.threshold_3, self.threshold_4, self.threshold_5)
 
     def clean(self) -> None:
-        from evaluations.indicators import REGISTRY
-
-        if self.indicator and self.indicator not in REGISTRY:
-            raise ValidationError(
-                {"indicator": _("Indikator tidak dikenal. Pilih salah satu: %(keys)s.") % {"keys": ", ".join(REGISTRY)}}
-            )
         if None in self.thresholds:
             return
         pairs = zip(self.thresholds, self.thresholds[1:], strict=False)
