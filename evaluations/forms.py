@@ -33,7 +33,7 @@ class MonthField(forms.DateField):
 
 class CycleForm(forms.ModelForm):
     start_month = MonthField(label="Bulan awal", help_text=MONTH_HELP)
-    end_month = MonthField(label="Bulan akhir", help_text=MONTH_HELP)
+    end_month = MonthField(label="Bulan akhir", help_text=f"{MONTH_HELP} Satu siklus biasanya tiga tahun.")
     baseline_date = forms.DateField(
         label="Tanggal baseline", help_text="dd/mm/yyyy; nilai baseline = 12 bulan yang berakhir pada bulan ini."
     )
