@@ -55,7 +55,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "desa_sadar.middleware.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # AxesMiddleware must be last.
@@ -138,6 +138,8 @@ STORAGES = {
         )
     },
 }
+# favicon.ico and robots.txt (no indexing: the application holds personal data), served at the site root.
+WHITENOISE_ROOT = BASE_DIR / "desa_sadar" / "root"
 MEDIA_ROOT = BASE_DIR / "media"
 MEDIA_URL = "media/"
 

@@ -176,3 +176,22 @@ def test_session_ends_after_two_idle_hours_but_activity_keeps_it(client, db):
         response = client.get(page)
         assert response.status_code == 302
         assert reverse("login") in response["Location"]
+
+
+def test_only_the_admin_may_apply_its_one_inline_style(client, superuser):
+    client.force_login(superuser)
+    admin_policy = client.get(reverse("admin:index"))["Content-Security-Policy"]
+    page_policy = client.get(reverse("password_change"))["Content-Security-Policy"]
+    allowance = "'unsafe-hashes' 'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='"  # "border-top: 0"
+    assert f"style-src 'self' {allowance}" in admin_policy
+    assert "unsafe" not in page_policy
+    assert "script-src 'self';" in admin_policy + ";"
+
+
+def test_search_engines_are_kept_out_and_the_favicon_is_served(client, db):
+    robots = client.get("/robots.txt")
+    assert robots.status_code == 200
+    assert b"Disallow: /" in b"".join(robots.streaming_content)
+    favicon = client.get("/favicon.ico")
+    assert favicon.status_code == 200
+    assert favicon["Content-Type"] in {"image/x-icon", "image/vnd.microsoft.icon"}

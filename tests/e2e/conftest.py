@@ -125,8 +125,14 @@ def _watched_page(request, browser, live_server, problems: ConsoleProblems, **co
     context = browser.new_context(base_url=live_server.url, locale="id-ID", accept_downloads=True, **context_options)
     context.set_default_timeout(10_000)
     page = context.new_page()
-    page.on("console", lambda message: message.type == "error" and problems.append(f"console: {message.text}"))
-    page.on("pageerror", lambda error: problems.append(f"uncaught: {error}"))
+    page.on(
+        "console",
+        lambda message: (
+            message.type == "error"
+            and problems.append(f"console on {page.url}: {message.text} [{message.location.get('url', '')}]")
+        ),
+    )
+    page.on("pageerror", lambda error: problems.append(f"uncaught on {page.url}: {error}"))
     yield page
     call = getattr(request.node, "report_call", None)
     failed = call is not None and call.failed
@@ -148,3 +154,31 @@ def login(page, username: str, password: str = PASSWORD) -> None:
     with page.expect_navigation():
         page.click("form button[type=submit]")
     assert "/accounts/login/" not in page.url, f"login of {username} failed: still on {page.url}"
+
+
+def expect_console(problems: ConsoleProblems, text: str) -> None:
+    """Take the console lines an expected answer causes (e.g. a 404) out of the problems, once seen."""
+    expected = [problem for problem in problems if text in problem]
+    assert expected, f"expected a console line with {text!r}, got {problems.text()!r}"
+    problems[:] = [problem for problem in problems if text not in problem]
+
+
+@pytest.fixture
+def programme(batang_barus, sikalang, staff_user):
+    """Batang Barus and Sikalang in the programme, with workers paying over the last months, an
+    activity, and an open anev cycle with a draft evaluation per village."""
+    from django.utils import timezone
+
+    from evaluations import services
+    from participants.months import add_months, month_start
+    from tests.evaluations.anev_helpers import join, make_cycle, paying
+    from tests.factories import ActivityFactory
+
+    last = add_months(month_start(timezone.localdate()), -1)
+    join(batang_barus, sikalang)
+    paying(batang_barus, 4, first=add_months(last, -10), last=last)
+    paying(sikalang, 3, first=add_months(last, -7), last=last, serial=100)
+    ActivityFactory(village=batang_barus, title="Sosialisasi Jorong Koto", date=add_months(last, -2))
+    cycle = make_cycle()
+    services.cycle_open(cycle=cycle, user=staff_user)
+    return cycle
