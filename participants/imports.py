@@ -83,16 +83,23 @@ class Column:
 PARTICIPANT_COLUMNS = (
     Column("nik", "NIK", True, ("noktp", "nikktp", "nonik", "nomorinduk", "nomorindukkependudukan")),
     Column("name", "Nama", True, ("namalengkap", "namapeserta")),
-    Column("sex", "Jenis Kelamin", True, ("jk", "lp", "kelamin")),
+    Column("sex", "Jenis Kelamin", True, ("jk", "lp", "kelamin", "gender")),
     Column(
         "birth_date", "Tanggal Lahir", True, ("tgllahir", "tanggallhr", "tempattanggallahir", "tempattgllahir", "ttl")
     ),
     Column("occupation", "Pekerjaan", True, ("jenispekerjaan", "pekerjaanpeserta", "profesi")),
-    Column("monthly_income", "Penghasilan", True, ("penghasilanperbulan", "upah", "gaji", "pendapatan")),
-    Column("funding_source", "Sumber Dana", True, ("sumberdanaiuran", "sumberiuran", "sumberpendanaan")),
-    Column("enrolled_on", "Tanggal Daftar", True, ("tgldaftar", "tanggalpendaftaran", "tanggalkepesertaan")),
+    Column(
+        "monthly_income", "Penghasilan", True, ("penghasilanperbulan", "penghasilanbulan", "upah", "gaji", "pendapatan")
+    ),
+    Column("funding_source", "Sumber Dana", True, ("sumberdanaiuran", "sumberiuran", "sumberpendanaan", "pembiayaan")),
+    Column(
+        "enrolled_on",
+        "Tanggal Daftar",
+        True,
+        ("tgldaftar", "tanggalpendaftaran", "tanggalkepesertaan", "tanggalregistrasi", "tmtkepesertaan", "tmt"),
+    ),
     Column("phone", "No HP", False, ("nomorhp", "hp", "nohandphone", "telepon", "notelp", "nowa", "nohpwa", "hpwa")),
-    Column("kpj", "No KPJ", False, ("nomorkpj", "kpj")),
+    Column("kpj", "No KPJ", False, ("nomorkpj", "kpj", "nokartu", "nomorkartu")),
     Column("has_jht", "JHT", False, ("ikutjht",)),
     Column("hamlet", "Jorong/Dusun", False, ("jorong", "dusun", "korong")),
     Column("village", "Desa", False, ("nagari", "desanagari", "kodedesa", "kelurahan", "namadesa", "namanagari")),
@@ -254,9 +261,11 @@ def read_table(*, content: bytes, name: str, kind: str) -> Table:
                 )
             ignored = [text(cell) for index, cell in enumerate(cells) if text(cell) and index not in found.values()]
             data = ((row_number, tuple(row or ())) for row_number, row in numbered)
+            mapped = sorted(found.values())
             return Table(
                 headers=[text(cell) for cell in cells],
-                rows=((n, row) for n, row in data if not _blank(row)),
+                # A row with only a running number ("No") or notes filled in is an empty row.
+                rows=((n, row) for n, row in data if not _blank(tuple(row[i] for i in mapped if i < len(row)))),
                 columns=found,
                 ignored=ignored,
             )

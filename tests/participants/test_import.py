@@ -344,8 +344,9 @@ def _file(content: bytes, name: str) -> SimpleUploadedFile:
 def test_headers_with_hints_and_numbering_columns(official):
     headers = ["No", "N I K", "Nama Lengkap", "Jenis Kelamin (L/P)", "Tgl. Lahir", "Jenis Pekerjaan"]
     headers += ["Penghasilan (Rp)", "Sumber Dana", "Tanggal Daftar (dd/mm/yyyy)", "JHT (Ya/Tidak)"]
-    batch = upload(official, xlsx([headers, [1, *worker(1), "Ya"]]))
-    assert batch.summary["counts"]["new"] == 1, batch.summary["errors"]
+    numbered_but_empty = [[number] + [None] * 9 for number in range(2, 40)]
+    batch = upload(official, xlsx([headers, [1, *worker(1), "Ya"], *numbered_but_empty]))
+    assert batch.summary["counts"] == {"new": 1, "updated": 0, "unchanged": 0, "error": 0}, batch.summary["errors"]
     assert batch.summary["ignored"] == ["No"]
     import_confirm(batch=batch, user=official)
     assert Participant.objects.get().has_jht is True
