@@ -6,8 +6,10 @@ import datetime
 
 import pytest
 import time_machine
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from participants import services
 from participants.models import Claim, Contribution, Participant
 from tests.factories import ContributionFactory, ParticipantFactory, make_nik
 
@@ -296,3 +298,34 @@ def test_claim_before_enrolment_is_refused(client, official):
     response = client.post(url, {"programme": "JKK", "event_date": "01/12/2024", "amount": "1000000"})
     assert "sebelum peserta terdaftar" in response.text
     assert not Claim.objects.exists()
+
+
+def test_services_refuse_villages_and_participants_outside_the_scope(other_official, batang_barus):
+    participant = ParticipantFactory()
+    with pytest.raises(PermissionDenied):
+        services.participant_register(
+            user=other_official,
+            village=batang_barus,
+            nik=make_nik(birth_date=BIRTH, sex="P", serial=5),
+            name="Titipan",
+            sex="P",
+            birth_date=BIRTH,
+            occupation="petani",
+            monthly_income=1_000_000,
+            funding_source="mandiri",
+            enrolled_on=datetime.date(2025, 1, 1),
+        )
+    with pytest.raises(PermissionDenied):
+        services.participant_update(user=other_official, participant=participant, name="Diubah")
+    with pytest.raises(PermissionDenied):
+        services.contributions_record_month(
+            user=other_official,
+            village=batang_barus,
+            month=datetime.date(2025, 1, 1),
+            participant_ids=[participant.pk],
+            paid_on=datetime.date(2025, 1, 5),
+            channel="online",
+        )
+    participant.refresh_from_db()
+    assert participant.name != "Diubah" and Participant.objects.count() == 1
+    assert not Contribution.objects.exists()
