@@ -15,7 +15,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.conf import settings
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Window
 from django.utils import timezone
 
 from evaluations.indicators import REGISTRY, Facts, Period, Result
@@ -311,18 +311,24 @@ def follow_up_list(*, village: Village, month: datetime.date | None = None) -> t
     month = month or reporting_month()
     grace = settings.ARREARS_GRACE_MONTHS
     oldest_covered = add_months(month, -grace)
+    # Only payments inside the grace window matter: an older last payment means nonaktif already.
+    recent = Contribution.objects.filter(
+        participant=OuterRef("pk"), month__gte=oldest_covered, month__lt=month
+    ).order_by("-month")
     candidates = (
         village.participants.enrolled_in(month)
         .annotate(
-            last_paid=Max("contributions__month", filter=Q(contributions__month__lte=month)),
+            last_paid=Subquery(recent.values("month")[:1]),
             paid_now=Exists(Contribution.objects.filter(participant=OuterRef("pk"), month=month)),
         )
         .filter(paid_now=False)
-        .filter(Q(last_paid__gte=oldest_covered) | Q(enrolled_on__gte=add_months(oldest_covered, 1)))
+        .filter(Q(last_paid__isnull=False) | Q(enrolled_on__gte=add_months(oldest_covered, 1)))
+        .annotate(total=Window(Count("pk")))
     )
-    total = candidates.count()
+    shown = list(candidates.order_by(F("last_paid").asc(nulls_first=True), "enrolled_on", "name")[:FOLLOW_UP_LIMIT])
+    total = shown[0].total if shown else 0
     rows = []
-    for participant in candidates.order_by("last_paid", "enrolled_on", "name")[:FOLLOW_UP_LIMIT]:
+    for participant in shown:
         enrolled_month = month_start(participant.enrolled_on)
         covered = max(filter(None, [participant.last_paid, add_months(enrolled_month, -1)]))
         unpaid = (month.year - covered.year) * 12 + month.month - covered.month
