@@ -128,9 +128,8 @@ def contribution_record(
         )
     if with_jht is not None and with_jht != participant.has_jht:
         participant_update(user=user, participant=participant, has_jht=with_jht)
-    recorded = []
-    for month in covered:
-        contribution = Contribution(
+    recorded = [
+        Contribution(
             participant=participant,
             month=month,
             amount=monthly_amount,
@@ -139,9 +138,13 @@ def contribution_record(
             funding_source=funding_source,
             recorded_by=user,
         )
-        contribution.full_clean()
-        contribution.save()
-        recorded.append(contribution)
+        for month in covered
+    ]
+    for contribution in recorded:
+        contribution.full_clean(validate_unique=False, validate_constraints=False)
+    # One insert and one refresh of the analytics table for the whole payment, not one per month.
+    bulk_create_with_history(recorded, Contribution, default_user=user)
+    stats_refresh(village_ids=[participant.village_id], since=covered[0])
     return recorded
 
 

@@ -197,6 +197,7 @@ def test_contribution_for_three_months_with_the_proposed_amount(client, official
         datetime.date(2025, 5, 1),
         datetime.date(2025, 6, 1),
     ]
+    assert Contribution.history.filter(history_user=official).count() == 3  # who recorded the payment
     again = client.post(url, {**data, "first_month": "05/2025", "months": "1"})
     assert "05/2025 sudah dibayar" in again.text
     assert participant.contributions.count() == 4
