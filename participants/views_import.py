@@ -71,7 +71,13 @@ def import_start(request: HttpRequest, kind: str = "peserta") -> HttpResponse:
     return render(
         request,
         "participants/import_start.html",
-        {"form": form, "kind": kind, "batch_kind": batch_kind, "columns": columns, "recent": _recent(request)},
+        {
+            "form": form,
+            "kind": kind,
+            "required": [column.header for column in columns if column.required],
+            "optional": [column.header for column in columns if not column.required],
+            "recent": _recent(request),
+        },
     )
 
 
