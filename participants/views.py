@@ -84,7 +84,8 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
         (month, participant.coverage_status(month, paid_months=paid)) for month in month_range(first, this_month)
     ]
     can_change = request.user.has_perm("participants.change_participant")
-    private = frozenset() if can_change else frozenset({"nik"})
+    # The birth date would give away the masked middle of the NIK; the phone is not the reader's business.
+    private = frozenset() if can_change else frozenset({"nik", "birth_date", "phone"})
     history = history_entries(
         participant.history.select_related("history_user"), subject=lambda record: "Data peserta", private=private
     )
