@@ -44,10 +44,15 @@ from villages.models import Activity, Agent, Assignment, Award, Budget, Commitme
 POPULATION_CSV = Path(__file__).resolve().parent.parent / "villages" / "data" / "penduduk_kabupaten_2025.csv"
 POPULATION_SOURCE = "Demo: total kabupaten/kota Kepmendagri 2025 disebar acak ke desa (bukan data desa)"
 DEMO_PASSWORD = "demo12345"  # noqa: S105 - the documented password of the demo accounts
+# Participants planned up to PLAN_HORIZON at --scale 1: about 8,000 of them have enrolled by late 2026.
+PLANNED_PARTICIPANTS = 11_500
 DEFAULT_PARTICIPANTS = 8_000
 BATCH = 5_000
 JKM_BENEFIT = 42_000_000
 PROGRAMME_START = datetime.date(2019, 1, 1)
+# Everything is drawn up to this horizon and only what has happened by today is written, so the
+# draws do not depend on the day: a run on a later day adds what has happened since, never duplicates.
+PLAN_HORIZON = datetime.date(2030, 12, 31)
 CYCLE_NAME = "Anev 2019–2022"
 DEFAULT_RUBRIC_NAME = "Rubrik Standar Desa Sadar"
 
@@ -121,18 +126,20 @@ def demo_branch_build(
 ) -> dict[str, int]:
     """Build (or complete) the demo branch; returns how many rows of each kind were written."""
     rng = random.Random(seed)
+    horizon = max(PLAN_HORIZON, datetime.date(today.year, 12, 31))
     written: Counter = Counter()
     with transaction.atomic():
         written["pengguna"] = demo_users_ensure()
         villages = list(Village.objects.select_related("district__regency").order_by("code"))
         written["desa (penduduk)"] = _spread_populations(rng=rng, villages=villages)
-        plans = _programme_plans(rng=rng, villages=villages, today=today, total=round(DEFAULT_PARTICIPANTS * scale))
+        plans = _programme_plans(rng=rng, villages=villages, horizon=horizon, total=round(PLANNED_PARTICIPANTS * scale))
+        plans = [plan for plan in plans if plan.joined_on <= today]
         Village.objects.bulk_update([plan.village for plan in plans], ["joined_on"], batch_size=BATCH)
-        log(f"{len(plans)} desa dalam program, {sum(plan.size for plan in plans)} peserta direncanakan")
-        created = _participants(rng=rng, plans=plans, today=today, written=written)
-        _commitments(seed=seed, plans=plans, today=today, written=written)
-        _activities(seed=seed, plans=plans, today=today, written=written)
-        _awards_and_targets(seed=seed, plans=plans, today=today, written=written)
+        log(f"{len(plans)} desa dalam program")
+        created = _participants(seed=seed, plans=plans, today=today, horizon=horizon, written=written)
+        _commitments(seed=seed, plans=plans, today=today, horizon=horizon, written=written)
+        _activities(seed=seed, plans=plans, today=today, horizon=horizon, written=written)
+        _awards_and_targets(seed=seed, plans=plans, today=today, horizon=horizon, written=written)
         stats_refresh_all()
         written["evaluasi desa"] = _first_cycle()
     log(f"{created} peserta baru ditulis")
@@ -204,7 +211,7 @@ def _spread_populations(*, rng: random.Random, villages: list[Village]) -> int:
     return len(changed)
 
 
-def _programme_plans(*, rng: random.Random, villages: list[Village], today: datetime.date, total: int) -> list:
+def _programme_plans(*, rng: random.Random, villages: list[Village], horizon: datetime.date, total: int) -> list:
     """Which villages joined when, how each one fares, and how many participants it gets."""
     by_code = {village.code: village for village in villages}
     plans = [
@@ -223,18 +230,17 @@ def _programme_plans(*, rng: random.Random, villages: list[Village], today: date
     for year, count in JOINED_PER_YEAR.items():
         for village in others[cursor : cursor + count]:
             joined = datetime.date(year, rng.randint(1, 12), rng.randint(1, 28))
-            if joined < today:
-                profile = rng.choices(["tumbuh", "stagnan", "berhenti"], weights=[5, 3, 2])[0]
-                plans.append(VillagePlan(village=village, joined_on=joined, profile=profile))
+            profile = rng.choices(["tumbuh", "stagnan", "berhenti"], weights=[5, 3, 2])[0]
+            plans.append(VillagePlan(village=village, joined_on=joined, profile=profile))
         cursor += count
     weights = []
     for plan in plans:
-        years = max(0.3, (today - plan.joined_on).days / 365)
+        years = max(0.3, (horizon - plan.joined_on).days / 365)
         weight = PIONEERS.get(plan.village.code, rng.uniform(0.5, 1.5)) * min(years, 4) ** 0.7
         weights.append(weight * (0.6 if plan.profile == "berhenti" else 1.0))
         if plan.profile == "berhenti":
             plan.lapse_month = month_start(add_months(plan.joined_on, rng.randint(20, 36)))
-            if plan.lapse_month >= month_start(today):
+            if plan.lapse_month >= month_start(horizon):
                 plan.profile, plan.lapse_month = "stagnan", None
         plan.village_budget_share = (
             rng.choice([0.0, 0.0, 0.15, 0.3, 0.5]) if plan.village.kind != Village.Kind.KELURAHAN else 0
@@ -253,8 +259,8 @@ def _nik(*, region: str, birth_date: datetime.date, sex: str, serials: Counter) 
     return f"{stem}{serials[stem]:04d}"
 
 
-def _enrolment_date(*, rng: random.Random, plan: VillagePlan, today: datetime.date) -> datetime.date:
-    span = max(1, (today - plan.joined_on).days)
+def _enrolment_date(*, rng: random.Random, plan: VillagePlan, horizon: datetime.date) -> datetime.date:
+    span = max(1, (horizon - plan.joined_on).days)
     if rng.random() < 0.3:  # the launch: registered at or soon after the first socialisation
         offset = rng.randint(0, min(60, span))
     elif plan.profile == "tumbuh":
@@ -264,10 +270,12 @@ def _enrolment_date(*, rng: random.Random, plan: VillagePlan, today: datetime.da
     else:
         lapse_days = max(1, (plan.lapse_month - plan.joined_on).days)
         offset = rng.randint(0, lapse_days) if rng.random() < 0.9 else rng.randint(0, span)
-    return min(plan.joined_on + datetime.timedelta(days=offset), today)
+    return plan.joined_on + datetime.timedelta(days=offset)
 
 
-def _participants(*, rng: random.Random, plans: list[VillagePlan], today: datetime.date, written: Counter) -> int:
+def _participants(
+    *, seed: int, plans: list[VillagePlan], today: datetime.date, horizon: datetime.date, written: Counter
+) -> int:
     """Participants with their contribution months and claims; returns how many participants were new."""
     rates = list(ContributionRate.objects.order_by("valid_from"))
     existing_niks = set(Participant.objects.values_list("nik", flat=True))
@@ -287,9 +295,11 @@ def _participants(*, rng: random.Random, plans: list[VillagePlan], today: dateti
         occupations, occupation_weights = zip(*(TOWN_OCCUPATIONS if town else RURAL_OCCUPATIONS), strict=True)
         incomes, income_weights = zip(*INCOMES, strict=True)
         hamlets = DUSUN if village.kind == Village.Kind.DESA else HAMLETS
-        for _index in range(plan.size):
+        for index in range(plan.size):
+            # One random stream per planned participant: nothing drawn for one shifts another.
+            rng = random.Random(f"{seed}:peserta:{village.code}:{index}")
             sex = Sex.MALE if rng.random() < 0.56 else Sex.FEMALE
-            enrolled_on = _enrolment_date(rng=rng, plan=plan, today=today)
+            enrolled_on = _enrolment_date(rng=rng, plan=plan, horizon=horizon)
             age = rng.randint(18, 58)
             birth_date = datetime.date(enrolled_on.year - age, rng.randint(1, 12), rng.randint(1, 28))
             nik = _nik(region=region, birth_date=birth_date, sex=sex, serials=serials)
@@ -312,14 +322,15 @@ def _participants(*, rng: random.Random, plans: list[VillagePlan], today: dateti
                 kpj = f"{rng.randrange(10**10, 10**11)}"
                 kpj = None if kpj in used_kpj else kpj
             months, exit_date, exit_reason, claim = _payment_history(
-                rng=rng, plan=plan, enrolled_on=enrolled_on, funding=funding, today=today
+                rng=rng, plan=plan, enrolled_on=enrolled_on, funding=funding, horizon=horizon
             )
             phone = f"08{rng.choice(['12', '13', '52', '53', '77', '81'])}{rng.randrange(10**7, 10**8)}"
             hamlet = rng.choice(hamlets)
             plan.enrolled_by_year[enrolled_on.year] += 1
-            # Every draw happens before this check, so a second run walks the same sequence.
-            if nik in existing_niks:
+            if enrolled_on > today or nik in existing_niks:
                 continue
+            if exit_date is not None and exit_date > today:  # not yet happened
+                exit_date, exit_reason = None, ""
             existing_niks.add(nik)
             if kpj:
                 used_kpj.add(kpj)
@@ -343,8 +354,9 @@ def _participants(*, rng: random.Random, plans: list[VillagePlan], today: dateti
                 )
             )
             payments[nik] = months
-            if claim:
-                claims[nik] = [claim]
+            if claim and claim[1] <= today:
+                programme, event, paid, amount = claim
+                claims[nik] = [(programme, event, paid if paid <= today else None, amount)]
     for start in range(0, len(new_participants), BATCH):
         Participant.objects.bulk_create(new_participants[start : start + BATCH])
     # bulk_create sets the primary keys (RETURNING on SQLite and PostgreSQL).
@@ -367,7 +379,6 @@ def _participants(*, rng: random.Random, plans: list[VillagePlan], today: dateti
         Claim(participant_id=ids[nik], programme=programme, event_date=event, paid_on=paid, amount=amount)
         for nik, rows in claims.items()
         for programme, event, paid, amount in rows
-        if event <= today
     ]
     Claim.objects.bulk_create(claim_rows, batch_size=BATCH)
     written["peserta"] = len(new_participants)
@@ -406,9 +417,9 @@ def _contributions_insert(rows: list[tuple]) -> None:
             cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {values}", params)  # noqa: S608 - names from the model
 
 
-def _payment_history(*, rng: random.Random, plan: VillagePlan, enrolled_on: datetime.date, funding: str, today):
+def _payment_history(*, rng: random.Random, plan: VillagePlan, enrolled_on: datetime.date, funding: str, horizon):
     """Paid months (month, paid on, channel, funding), exit date and reason, and a claim if any."""
-    this_month = month_start(today)
+    last_month = month_start(horizon)
     hazard = {"tumbuh": 0.025, "stagnan": 0.045, "berhenti": 0.035}[plan.profile]
     if plan.village.code in PIONEERS:  # the award winners keep their participants paying
         hazard = 0.014
@@ -417,22 +428,21 @@ def _payment_history(*, rng: random.Random, plan: VillagePlan, enrolled_on: date
     month = month_start(enrolled_on)
     budget_funded = funding == FundingSource.VILLAGE_BUDGET
     block = 1
-    while month <= this_month:
+    while month <= last_month:
         lapsed = plan.lapse_month is not None and month >= plan.lapse_month
         monthly_stop = hazard + (0.15 if lapsed else 0) + (0.05 if lapsed and budget_funded else 0)
         # The chance of stopping accrues over every month the previous payment covered.
         if rng.random() < 1 - (1 - monthly_stop) ** block:
             if rng.random() < 0.35:  # stops for good and says so
-                exit_date = min(month_end(month) - datetime.timedelta(days=rng.randint(0, 20)), today)
+                exit_date = month_end(month) - datetime.timedelta(days=rng.randint(0, 20))
                 exit_date = max(exit_date, enrolled_on)
                 exit_reason = rng.choice(["pindah", "berhenti", "berhenti"])
             break
         if rng.random() < 0.0005 * block:  # dies while covered: the heirs receive the JKM benefit
             exit_date = max(month + datetime.timedelta(days=rng.randint(0, 27)), enrolled_on)
-            exit_date = min(exit_date, today)
             exit_reason = "meninggal"
             paid_on = exit_date + datetime.timedelta(days=rng.randint(10, 40))
-            claim = (Programme.JKM, exit_date, paid_on if paid_on <= today else None, JKM_BENEFIT)
+            claim = (Programme.JKM, exit_date, paid_on, JKM_BENEFIT)
             months.append((month, month + datetime.timedelta(days=rng.randint(0, 9)), *_channel(rng, funding)))
             break
         if budget_funded and not lapsed:
@@ -449,7 +459,7 @@ def _payment_history(*, rng: random.Random, plan: VillagePlan, enrolled_on: date
         if rng.random() < 0.001 * block and claim is None:  # a work accident: JKK pays the treatment
             event = month + datetime.timedelta(days=rng.randint(0, 27))
             paid = event + datetime.timedelta(days=rng.randint(14, 60))
-            claim = (Programme.JKK, event, paid if paid <= today else None, rng.randrange(15, 250) * 100_000)
+            claim = (Programme.JKK, event, paid, rng.randrange(15, 250) * 100_000)
         month = add_months(month, block)
         if rng.random() < 0.03:  # a gap that is never paid
             month = add_months(month, rng.randint(1, 5))
@@ -469,7 +479,9 @@ def _channel(rng: random.Random, funding: str) -> tuple[str, str]:
     return channel, funding
 
 
-def _commitments(*, seed: int, plans: list[VillagePlan], today: datetime.date, written: Counter) -> None:
+def _commitments(
+    *, seed: int, plans: list[VillagePlan], today: datetime.date, horizon: datetime.date, written: Counter
+) -> None:
     """Regulations, agreements, village budgets and agents (one random stream per village)."""
     existing_commitments = set(Commitment.objects.values_list("village_id", "kind"))
     existing_budgets = set(Budget.objects.values_list("village_id", "year"))
@@ -492,8 +504,8 @@ def _commitments(*, seed: int, plans: list[VillagePlan], today: datetime.date, w
                 valid_until=signed.replace(year=signed.year + 3) - datetime.timedelta(days=1) if limited else None,
             )
         ]
-        regulation_day = min(plan.joined_on + datetime.timedelta(days=rng.randint(60, 400)), today)
-        if word and rng.random() < 0.7:
+        regulation_day = plan.joined_on + datetime.timedelta(days=rng.randint(60, 400))
+        if word and rng.random() < 0.7 and regulation_day <= today:
             candidates.append(
                 Commitment(
                     village=village,
@@ -505,10 +517,11 @@ def _commitments(*, seed: int, plans: list[VillagePlan], today: datetime.date, w
             )
         commitments += [row for row in candidates if (village.pk, row.kind) not in existing_commitments]
         if plan.village_budget_share or village.kind != Village.Kind.KELURAHAN:
-            last_year = (end_of_programme.year - 1) if end_of_programme else today.year
+            budget_rng = _village_rng(seed, "anggaran", village)
+            last_year = (end_of_programme.year - 1) if end_of_programme else horizon.year
             for year in range(plan.joined_on.year + 1, last_year + 1):
-                amount = rng.randrange(10, 120) * 1_000_000
-                if (village.pk, year) not in existing_budgets:
+                amount = budget_rng.randrange(10, 120) * 1_000_000
+                if year <= today.year and (village.pk, year) not in existing_budgets:
                     budgets.append(Budget(village=village, year=year, amount=amount))
         candidates = [
             Agent(
@@ -547,7 +560,9 @@ def _person(rng: random.Random) -> str:
     return f"{first} {rng.choice(SECOND_NAMES)}"
 
 
-def _activities(*, seed: int, plans: list[VillagePlan], today: datetime.date, written: Counter) -> None:
+def _activities(
+    *, seed: int, plans: list[VillagePlan], today: datetime.date, horizon: datetime.date, written: Counter
+) -> None:
     """The launch socialisation, then a few activities a year; a benefit hand-over for every JKM paid."""
     existing = set(Activity.objects.values_list("village_id", "date", "kind"))
     jkm_paid: dict[int, list[datetime.date]] = defaultdict(list)
@@ -579,8 +594,8 @@ def _activities(*, seed: int, plans: list[VillagePlan], today: datetime.date, wr
             60 + rng.randrange(90),
             max(1, plan.size // 4),
         )
-        last = plan.lapse_month or month_start(today)
-        for year in range(plan.joined_on.year, today.year + 1):
+        last = plan.lapse_month or month_start(horizon)
+        for year in range(plan.joined_on.year, horizon.year + 1):
             for _number in range(rng.randint(1, 4)):
                 day = datetime.date(year, rng.randint(1, 12), rng.randint(1, 28))
                 if plan.joined_on < day <= month_end(last):
@@ -595,6 +610,7 @@ def _activities(*, seed: int, plans: list[VillagePlan], today: datetime.date, wr
                     )[0]
                     attendees = rng.randint(8, 40) if kind == Activity.Kind.DOOR_TO_DOOR else rng.randint(15, 120)
                     add(village, day, kind, "", attendees, rng.randint(0, attendees // 5))
+        rng = _village_rng(seed, "santunan", village)
         for paid_on in jkm_paid[village.pk]:
             add(
                 village,
@@ -608,7 +624,9 @@ def _activities(*, seed: int, plans: list[VillagePlan], today: datetime.date, wr
     written["kegiatan"] = len(rows)
 
 
-def _awards_and_targets(*, seed: int, plans: list[VillagePlan], today: datetime.date, written: Counter) -> None:
+def _awards_and_targets(
+    *, seed: int, plans: list[VillagePlan], today: datetime.date, horizon: datetime.date, written: Counter
+) -> None:
     rng = random.Random(f"{seed}:penghargaan")
     existing_awards = set(Award.objects.values_list("village_id", "year", "level"))
     existing_targets = set(Target.objects.values_list("village_id", "year"))
@@ -619,11 +637,17 @@ def _awards_and_targets(*, seed: int, plans: list[VillagePlan], today: datetime.
         (by_code[SIKALANG], 2019, Award.Level.PROVINCE, Award.Rank.FIRST),
         (by_code[BATANG_BARUS], 2020, Award.Level.PROVINCE, Award.Rank.THIRD),
     ]
-    growing = [plan.village for plan in plans if plan.profile == "tumbuh" and plan.village.code not in PIONEERS]
-    for year in range(2020, today.year):
+    # Winners among the villages of the first years only, so the list does not change with the day.
+    growing = [
+        plan.village
+        for plan in plans
+        if plan.profile == "tumbuh" and plan.village.code not in PIONEERS and plan.joined_on.year <= 2022
+    ]
+    for year in range(2020, horizon.year):
         for rank in (Award.Rank.FIRST, Award.Rank.SECOND, Award.Rank.THIRD):
-            if growing:
-                wanted.append((rng.choice(growing), year, Award.Level.BRANCH, rank))
+            winner = rng.choice(growing)
+            if year < today.year and winner.joined_on.year <= year:
+                wanted.append((winner, year, Award.Level.BRANCH, rank))
     awards = []
     for village, year, level, rank in wanted:
         if (village.pk, year, level) not in existing_awards:

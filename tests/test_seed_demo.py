@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.utils import timezone
 from stdnum.id import nik as stdnum_nik
 
+from evaluations.demo import demo_branch_build
 from evaluations.models import EvaluationCycle, VillageEvaluation
 from participants.models import Claim, Contribution, ContributionRate, Participant, Programme, VillageMonthStat
 from villages.access import ROLE_ADMIN, ROLE_HEAD, ROLE_OFFICIAL, ROLE_STAFF, is_branch_user
@@ -85,6 +88,16 @@ def test_a_different_seed_gives_a_different_branch(settings):
     niks = {nik for nik, *_rest in seeded_and_rolled_back("--seed", "1")[0]}
     other = {nik for nik, *_rest in seeded_and_rolled_back("--seed", "2")[0]}
     assert niks != other
+
+
+def test_a_later_day_adds_only_what_has_happened_since(seeded):
+    today = timezone.localdate()
+    before = set(Participant.objects.values_list("nik", flat=True))
+    demo_branch_build(seed=2019, scale=float(SCALE), today=today + datetime.timedelta(days=365))
+    added = Participant.objects.exclude(nik__in=before)
+    assert added.exists()
+    assert not added.filter(enrolled_on__lte=today).exists()
+    assert Award.objects.filter(level=Award.Level.NATIONAL).count() == 2
 
 
 def test_demo_users_roles_and_assignments(seeded, client):

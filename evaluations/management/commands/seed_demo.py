@@ -26,7 +26,7 @@ class Command(BaseCommand):
             "--scale",
             type=float,
             default=1.0,
-            help=f"Pengali jumlah peserta (1 = sekitar {DEFAULT_PARTICIPANTS:,} peserta).".replace(",", "."),
+            help=f"Pengali jumlah peserta (1 = sekitar {DEFAULT_PARTICIPANTS:,} peserta pada 2026).".replace(",", "."),
         )
         parser.add_argument("--if-empty", action="store_true", help="Hanya bila belum ada peserta sama sekali.")
         parser.add_argument("--force", action="store_true", help="Jalankan walau DEBUG mati (bukan untuk produksi).")
