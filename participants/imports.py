@@ -652,6 +652,10 @@ def import_confirm(*, batch: ImportBatch, user) -> dict[str, int]:
     since: datetime.date | None = None
     model = Participant if batch.kind == ImportBatch.Kind.PARTICIPANTS else Contribution
     with transaction.atomic():
+        # A second click on "Simpan" waits here, then finds the batch confirmed.
+        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.status == ImportBatch.Status.CONFIRMED:
+            raise ImportFileError("Berkas ini sudah dikonfirmasi sebelumnya.")
         for results in validate_rows(table=table, kind=batch.kind, user=user, default_village=batch.village):
             created, updated, changed_fields = [], [], set()
             for result in results:
