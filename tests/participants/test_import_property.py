@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from participants.imports import import_confirm, import_upload
-from participants.models import FundingSource, ImportBatch, Occupation, Participant
-from tests.factories import make_nik
+from participants.models import Contribution, FundingSource, ImportBatch, Occupation, Participant
+from tests.factories import ParticipantFactory, make_nik
 from tests.participants.test_import import HEADERS
 
 dates = st.dates(min_value=datetime.date(1940, 1, 1), max_value=datetime.date(2030, 12, 31))
@@ -49,20 +49,20 @@ def worker_rows(draw) -> list:
     return row
 
 
-def _xlsx(rows: list[list]) -> bytes:
+def _xlsx(rows: list[list], header: list[str] = HEADERS) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
-    for row in [HEADERS, *rows]:
+    for row in [header, *rows]:
         sheet.append(row)
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
 
 
-def _csv(rows: list[list]) -> bytes:
+def _csv(rows: list[list], header: list[str] = HEADERS) -> bytes:
     output = io.StringIO()
     writer = csv.writer(output, delimiter=";")
-    for row in [HEADERS, *rows]:
+    for row in [header, *rows]:
         writer.writerow(row)
     return output.getvalue().encode("utf-8")
 
@@ -80,3 +80,32 @@ def test_import_never_raises_and_writes_the_whole_valid_batch(official, rows, as
     after = set(Participant.objects.values_list("nik", flat=True))
     assert len(after - before) == counts["new"]  # every new row, and only those, is written
     assert after >= before
+
+
+@st.composite
+def payment_rows(draw, niks: list[str]) -> list:
+    row = [
+        draw(st.sampled_from(niks)),
+        draw(st.sampled_from(["01/2025", "02/2025", "2025-03", "Maret 2025", datetime.date(2025, 4, 1), "12/2023"])),
+        draw(st.sampled_from([16_800, "16.800", "Rp 36.800"])),
+    ]
+    if draw(st.booleans()):
+        row[draw(st.integers(0, 2))] = draw(any_cell)
+    return row
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), as_csv=st.booleans())
+def test_contribution_import_never_raises_and_writes_the_whole_valid_batch(official, data, as_csv):
+    niks = list(Participant.objects.values_list("nik", flat=True)[:3])
+    if not niks:
+        niks = [ParticipantFactory(enrolled_on=datetime.date(2024, 12, 1)).nik for _ in range(3)]
+    rows = data.draw(st.lists(payment_rows([*niks, "1302071403850001"]), max_size=20))
+    header = ["NIK", "Bulan", "Jumlah"]
+    content, name = (_csv(rows, header), "iuran.csv") if as_csv else (_xlsx(rows, header), "iuran.xlsx")
+    before = Contribution.objects.count()
+    batch = import_upload(user=official, kind=ImportBatch.Kind.CONTRIBUTIONS, name=name, content=content)
+    assert Contribution.objects.count() == before
+    written = import_confirm(batch=batch, user=official)
+    assert written == batch.summary["counts"]
+    assert Contribution.objects.count() == before + written["new"]
