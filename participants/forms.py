@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -213,3 +214,13 @@ class ImportUploadForm(forms.Form):
         village_field_for(self, user)
         if kind == ImportBatch.Kind.CONTRIBUTIONS:
             self.fields.pop("village", None)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        # Refused by its size before the view reads it into memory (the import checks again).
+        if upload.size > settings.MAX_UPLOAD_MB * 1024 * 1024:
+            raise ValidationError(
+                _("Berkas terlalu besar: paling besar %(mb)s MB. Bagi menjadi beberapa berkas.")
+                % {"mb": settings.MAX_UPLOAD_MB}
+            )
+        return upload

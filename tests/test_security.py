@@ -195,3 +195,26 @@ def test_search_engines_are_kept_out_and_the_favicon_is_served(client, db):
     favicon = client.get("/favicon.ico")
     assert favicon.status_code == 200
     assert favicon["Content-Type"] in {"image/x-icon", "image/vnd.microsoft.icon"}
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("daftar.xlsx", b"PK" + b"\0" * (1024 * 1024 + 10), "Berkas terlalu besar: paling besar 1 MB"),
+        ("daftar.exe", b"MZ\x90\x00 a program", "Hanya berkas Excel (.xlsx) atau CSV (.csv)"),
+        ("daftar.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 old excel", "Hanya berkas Excel (.xlsx) atau CSV (.csv)"),
+        ("daftar.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 old excel renamed", "Ini berkas Excel lama (.xls)"),
+        ("daftar.xlsx", b"\xff\xd8\xff\xe0 a photo renamed", "bukan spreadsheet Excel (.xlsx)"),
+    ],
+)
+def test_import_page_refuses_uploads_too_large_or_of_another_type(client, official, settings, name, content, message):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from participants.models import ImportBatch
+
+    settings.MAX_UPLOAD_MB = 1
+    client.force_login(official)
+    response = client.post(reverse("participants:import"), {"file": SimpleUploadedFile(name, content)})
+    assert response.status_code == 200
+    assert message in response.text
+    assert not ImportBatch.objects.exists()
