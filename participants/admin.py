@@ -134,11 +134,32 @@ class ImportBatchAdmin(ScopedAdminMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
 
 
+def stat_column(field: str, label: str):
+    """A list column of VillageMonthStat with an Indonesian header (the model's fields have none)."""
+
+    @admin.display(description=label, ordering=field)
+    def column(stat: VillageMonthStat):
+        return getattr(stat, field)
+
+    column.__name__ = f"{field}_column"
+    return column
+
+
 @admin.register(VillageMonthStat)
 class VillageMonthStatAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Derived rows (manage.py refresh_stats): shown for checking, never edited by hand."""
 
-    list_display = ["village", "month", "enrolled", "active", "arrears", "inactive", "new_enrolments", "exits"]
+    list_display = [
+        stat_column("village", _("desa")),
+        stat_column("month", _("bulan")),
+        stat_column("enrolled", _("terdaftar")),
+        stat_column("active", _("aktif")),
+        stat_column("arrears", _("menunggak")),
+        stat_column("inactive", _("nonaktif")),
+        stat_column("new_enrolments", _("daftar baru")),
+        stat_column("exits", _("keluar")),
+        stat_column("contribution_amount", _("iuran (Rp)")),
+    ]
     list_filter = ["village__district__regency"]
     list_select_related = ["village"]
     search_fields = ["village__name", "village__code"]

@@ -170,6 +170,13 @@ def test_read_only_models_cannot_be_changed(client, superuser, one_of_each):
         assert model.objects.filter(pk=obj.pk).exists()
 
 
+def test_statistics_columns_have_indonesian_headers(client, superuser, one_of_each):
+    client.force_login(superuser)
+    response = client.get(admin_url(VillageMonthStat, "changelist"))
+    for header in ("Terdaftar", "Aktif", "Menunggak", "Nonaktif"):
+        assert header in response.text
+
+
 def test_user_admin_assigns_villages(client, superuser, batang_barus):
     client.force_login(superuser)
     user = UserFactory(username="wali.bb")
