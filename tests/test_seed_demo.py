@@ -147,6 +147,16 @@ def test_participants_are_valid_and_pay_the_rate(seeded):
         assert claim.participant.exit_reason == "meninggal"
 
 
+def test_a_closed_cycle_is_left_alone(seeded):
+    cycle = EvaluationCycle.objects.get(name="Anev 2019–2022")
+    cycle.status = EvaluationCycle.Status.CLOSED
+    cycle.save()
+    VillageEvaluation.objects.filter(cycle=cycle, village__code="13.02.07.2006").delete()
+    output = seed()
+    assert "evaluasi desa: 0" in output
+    assert not cycle.evaluations.filter(village__code="13.02.07.2006").exists()
+
+
 def test_refuses_to_run_with_debug_off(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG"):
