@@ -1,8 +1,10 @@
 """A believable, deterministic demo branch built on the real regions (used by `manage.py seed_demo`).
 
-Everything random comes from one `random.Random(seed)`, so the same seed on the same
-day gives the same branch. Rows are keyed (NIK, village + year, ...) and only written
-when missing, so a second run adds nothing.
+Everything random comes from streams seeded with `--seed` (one for the branch plan, one
+per planned participant, one per village and purpose), drawn up to a fixed horizon; only
+what has happened by today is written. So the same seed gives the same branch, and rows
+are keyed (NIK, village + year, ...) and written only when missing: a second run adds
+nothing, a run on a later day adds only what has happened since.
 
 Populations: the 2025 regency totals (Kepmendagri) are SPREAD over the villages of
 each regency with random weights. The per-village figures are demo figures, not
@@ -49,7 +51,6 @@ PLANNED_PARTICIPANTS = 11_500
 DEFAULT_PARTICIPANTS = 8_000
 BATCH = 5_000
 JKM_BENEFIT = 42_000_000
-PROGRAMME_START = datetime.date(2019, 1, 1)
 # Everything is drawn up to this horizon and only what has happened by today is written, so the
 # draws do not depend on the day: a run on a later day adds what has happened since, never duplicates.
 PLAN_HORIZON = datetime.date(2030, 12, 31)
