@@ -54,10 +54,12 @@ curl -fsS "http://127.0.0.1:$port/healthz"
 echo
 
 echo "== locust: $users users for $duration"
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 LOADTEST_ACCOUNTS="$out/accounts.json" LOADTEST_RESULTS="$out/accepted.json" \
   $bin/locust -f loadtest/locustfile.py --headless --host "http://127.0.0.1:$port" \
   --users "$users" --spawn-rate 10 --run-time "$duration" --stop-timeout 30 \
   --csv "$out/locust" --only-summary --loglevel WARNING >"$out/locust.log" 2>&1 || true
+load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 echo "== writes"
 $bin/python loadtest/accounts.py verify "$out/accepted.json" | tee "$out/verify.txt"
@@ -65,6 +67,7 @@ written_ok=${PIPESTATUS[0]}
 
 workers="$(grep -c 'Booting worker' "$out/gunicorn.log" || true)"
 echo "== results: $users users for $duration; $(nproc) CPUs; $workers gunicorn workers; locust on the same machine"
+echo "load average (1, 5, 15 min) before the run: $load_before; after: $load_after"
 $bin/python loadtest/report.py "$out/locust_stats.csv"
 echo "files: $out"
 exit "$written_ok"
