@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +19,7 @@ from participants.models import (
 )
 from participants.months import month_start
 from villages.admin_scope import ScopedAdminMixin
+from villages.models import PROGRAMME_START_YEAR
 
 
 def rupiah(amount: int | None) -> str:
@@ -94,14 +97,28 @@ class ContributionRateAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return rupiah(rate.monthly_amount(income=rate.minimum_income, with_jht=True))
 
 
+class ContributionYearFilter(admin.SimpleListFilter):
+    title = _("tahun iuran")
+    parameter_name = "tahun"
+
+    def lookups(self, request, model_admin):
+        return [(str(year), str(year)) for year in range(timezone.localdate().year, PROGRAMME_START_YEAR - 1, -1)]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            year = int(self.value())
+            return queryset.filter(month__gte=datetime.date(year, 1, 1), month__lt=datetime.date(year + 1, 1, 1))
+        return queryset
+
+
 @admin.register(Contribution)
 class ContributionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["participant", "village", "month", "amount", "paid_on", "channel", "funding_source"]
-    list_filter = ["channel", "funding_source", "participant__village__district__regency"]
+    list_filter = [ContributionYearFilter, "channel", "funding_source", "participant__village__district__regency"]
     list_select_related = ["participant__village"]
     search_fields = ["participant__name", "=participant__nik", "participant__village__name"]
     autocomplete_fields = ["participant", "recorded_by"]
-    date_hierarchy = "month"
+    # No date_hierarchy: on SQLite its year list runs a Python function over every row (2 s at 200,000).
     show_full_result_count = False
 
     @admin.display(description=_("desa"), ordering="participant__village__code")

@@ -170,6 +170,15 @@ def test_read_only_models_cannot_be_changed(client, superuser, one_of_each):
         assert model.objects.filter(pk=obj.pk).exists()
 
 
+def test_contributions_filter_by_year(client, superuser, one_of_each):
+    from participants.models import Contribution
+
+    client.force_login(superuser)
+    url = admin_url(Contribution, "changelist")
+    assert len(client.get(url, {"tahun": "2024"}).context["cl"].result_list) == 1
+    assert len(client.get(url, {"tahun": "2023"}).context["cl"].result_list) == 0
+
+
 def test_statistics_columns_have_indonesian_headers(client, superuser, one_of_each):
     client.force_login(superuser)
     response = client.get(admin_url(VillageMonthStat, "changelist"))
