@@ -150,6 +150,44 @@ def test_participant_change_page_shows_coverage_status_and_inlines(client, super
     assert "Klaim" in response.text or "klaim" in response.text
 
 
+def participant_form(village, **overrides) -> dict:
+    data = {
+        "village": village.pk,
+        "nik": "1302071403850001",
+        "kpj": "",
+        "name": "Rina Marlina",
+        "sex": "L",
+        "birth_date": "14/03/1985",
+        "phone": "",
+        "hamlet": "Jorong Koto",
+        "occupation": "petani",
+        "monthly_income": "1500000",
+        "funding_source": "mandiri",
+        "enrolled_on": "10/01/2024",
+        "exit_date": "",
+        "exit_reason": "",
+    }
+    for prefix in ("contributions", "claims"):
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+    return {**data, **overrides}
+
+
+def test_admin_adds_a_participant_and_refuses_a_nik_that_does_not_match(client, superuser, batang_barus):
+    from participants.models import Participant
+
+    client.force_login(superuser)
+    url = admin_url(Participant, "add")
+    refused = client.post(url, participant_form(batang_barus, birth_date="15/03/1985"))
+    assert refused.status_code == 200
+    assert "Tanggal lahir tidak cocok dengan NIK" in refused.text
+    assert not Participant.objects.exists()
+    added = client.post(url, participant_form(batang_barus))
+    assert added.status_code == 302
+    participant = Participant.objects.get()
+    assert (participant.village, participant.name) == (batang_barus, "Rina Marlina")
+    assert participant.history.count() == 1
+
+
 def test_contribution_rate_shows_minimum_contributions(client, superuser):
     from participants.models import ContributionRate
 
