@@ -165,20 +165,26 @@ class Facts:
         self.period = period
 
     def scope(self) -> Counter:
-        total: Counter = Counter()
+        total: dict[str, int] = {}
         for village_facts in self.by_village().values():
-            total.update(village_facts)
-        return total
+            for name, number in village_facts.items():
+                total[name] = total.get(name, 0) + number
+        return Counter(total)
 
     def by_village(self) -> dict[int, Counter]:
         loaded = tuple(name for name in self.GROUPS if name in self.__dict__)
         cached = self.__dict__.get("_by_village")
         if cached is not None and cached[0] == loaded:
             return cached[1]
-        facts = {pk: Counter() for pk in self.village_rows}
-        for group in self._loaded_groups():
-            for pk, numbers in group.items():
-                facts.setdefault(pk, Counter()).update(numbers)
+        # The groups hold different names, so a village's facts are their union (no addition needed).
+        groups = self._loaded_groups()
+        empty: dict = {}
+        facts = {}
+        for pk in {*self.village_rows, *(pk for group in groups for pk in group)}:
+            merged: dict[str, int] = {}
+            for group in groups:
+                merged.update(group.get(pk, empty))
+            facts[pk] = Counter(merged)
         self.__dict__["_by_village"] = (loaded, facts)
         return facts
 
