@@ -11,7 +11,9 @@ from django.urls import reverse
 
 from participants import services
 from participants.models import Claim, Contribution, Participant
-from tests.factories import ContributionFactory, ParticipantFactory, make_nik
+from tests.factories import ContributionFactory, ParticipantFactory, UserFactory, make_nik
+from villages.access import ROLE_OFFICIAL
+from villages.models import Village
 
 BIRTH = datetime.date(1990, 7, 21)
 TODAY = datetime.datetime(2025, 6, 15, 10, 0, tzinfo=datetime.UTC)
@@ -330,3 +332,16 @@ def test_services_refuse_villages_and_participants_outside_the_scope(other_offic
     participant.refresh_from_db()
     assert participant.name != "Diubah" and Participant.objects.count() == 1
     assert not Contribution.objects.exists()
+
+
+def test_an_official_of_two_villages_chooses_only_between_them(client, batang_barus, sikalang):
+    third = Village.objects.exclude(pk__in=[batang_barus.pk, sikalang.pk]).first()
+    official = UserFactory(username="operator.dua", role=ROLE_OFFICIAL, villages=[batang_barus, third])
+    client.force_login(official)
+    for url in (reverse("participants:create"), reverse("participants:monthly"), reverse("participants:import")):
+        choices = client.get(url).context["form"].fields["village"].queryset
+        assert set(choices) == {batang_barus, third}, url
+    refused = client.post(reverse("participants:create"), registration(village=sikalang.pk))
+    assert "Masukkan pilihan yang valid" in refused.text
+    client.post(reverse("participants:create"), registration(village=third.pk))
+    assert Participant.objects.get().village == third
