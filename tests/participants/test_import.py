@@ -327,6 +327,8 @@ def test_import_pages_end_to_end(client, official):
     assert Participant.objects.count() == 1
     refused = client.post(reverse("participants:import"), {"file": _file(b"garbage", "daftar.xlsx")})
     assert refused.status_code == 200 and "bukan spreadsheet" in refused.text
+    refused = client.post(reverse("participants:import"), {"file": _file(b"%PDF", "daftar.pdf")})
+    assert "Hanya berkas Excel" in refused.text
 
 
 def test_another_users_batch_cannot_be_confirmed(client, official):
