@@ -120,6 +120,7 @@ class VillagePlan:
     lapse_month: datetime.date | None = None
     village_budget_share: float = 0.0
     enrolled_by_year: Counter = field(default_factory=Counter)
+    budget_funded_by_year: Counter = field(default_factory=Counter)
 
 
 def demo_branch_build(
@@ -328,6 +329,8 @@ def _participants(
             phone = f"08{rng.choice(['12', '13', '52', '53', '77', '81'])}{rng.randrange(10**7, 10**8)}"
             hamlet = rng.choice(hamlets)
             plan.enrolled_by_year[enrolled_on.year] += 1
+            if funding == FundingSource.VILLAGE_BUDGET:
+                plan.budget_funded_by_year[enrolled_on.year] += 1
             if enrolled_on > today or nik in existing_niks:
                 continue
             if exit_date is not None and exit_date > today:  # not yet happened
@@ -520,8 +523,13 @@ def _commitments(
         if plan.village_budget_share or village.kind != Village.Kind.KELURAHAN:
             budget_rng = _village_rng(seed, "anggaran", village)
             last_year = (end_of_programme.year - 1) if end_of_programme else horizon.year
-            for year in range(plan.joined_on.year + 1, last_year + 1):
-                amount = budget_rng.randrange(10, 120) * 1_000_000
+            funded = 0
+            for year in range(plan.joined_on.year, last_year + 1):
+                # Enough for the year's iuran of the workers and apparatus it funds, with some slack.
+                funded += plan.budget_funded_by_year[year]
+                amount = max(5, round(funded * 12 * 20_000 * budget_rng.uniform(0.9, 1.4) / 1_000_000)) * 1_000_000
+                if year == plan.joined_on.year:
+                    continue
                 if year <= today.year and (village.pk, year) not in existing_budgets:
                     budgets.append(Budget(village=village, year=year, amount=amount))
         candidates = [
