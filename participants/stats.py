@@ -89,14 +89,8 @@ def _select_sql(*, months_count: int, villages_count: int) -> str:
     contribution = _quoted(Contribution._meta.db_table)
     months_values = ", ".join(["(%s, %s, %s)"] * months_count)
     village_marks = ", ".join(["%s"] * villages_count)
-    lags = ",\n".join(
-        f"        COALESCE(LAG(paid, {k}) OVER (PARTITION BY pid ORDER BY idx), 0) AS paid_lag_{k}"
-        for k in RETENTION_LAGS
-    )
-    leads = ",\n".join(
-        f"        COALESCE(LEAD(paid, {k}) OVER (PARTITION BY pid ORDER BY idx), 0) AS paid_lead_{k}"
-        for k in COHORT_OFFSETS
-    )
+    lags = ",\n".join(f"        COALESCE(LAG(paid, {k}) OVER w, 0) AS paid_lag_{k}" for k in RETENTION_LAGS)
+    leads = ",\n".join(f"        COALESCE(LEAD(paid, {k}) OVER w, 0) AS paid_lead_{k}" for k in COHORT_OFFSETS)
     funding_sums = ",\n".join(
         f"    SUM(CASE WHEN paid = 1 AND funding_source = %s THEN 1 ELSE 0 END) AS {column}"
         for column in _FUNDING_COLUMNS
@@ -107,6 +101,8 @@ def _select_sql(*, months_count: int, villages_count: int) -> str:
     retained_sums = ",\n".join(
         f"    SUM(CASE WHEN paid = 1 AND paid_lag_{k} = 1 THEN 1 ELSE 0 END) AS retained_{k}" for k in RETENTION_LAGS
     )
+    # One window for everything (one sort): a participant has one row per month, so over the default
+    # frame (first row to the current one) MIN(idx) is the enrolment month and MAX the last paid month.
     # Only table names, placeholders and fixed column expressions are interpolated; values are parameters.
     return f"""
 WITH months(idx, first_day, next_first_day) AS (VALUES {months_values}),
@@ -124,13 +120,12 @@ participant_months AS (
 ),
 windowed AS (
     SELECT pid, village_id, funding_source, occupation, idx, first_day, paid, amount, exits_now,
-        MIN(idx) OVER (PARTITION BY pid) AS first_idx,
-        MAX(CASE WHEN paid = 1 THEN idx END) OVER (
-            PARTITION BY pid ORDER BY idx ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-        ) AS last_paid_idx,
+        MIN(idx) OVER w AS first_idx,
+        MAX(CASE WHEN paid = 1 THEN idx END) OVER w AS last_paid_idx,
 {lags},
 {leads}
     FROM participant_months
+    WINDOW w AS (PARTITION BY pid ORDER BY idx)
 ),
 statused AS (
     SELECT *, idx - COALESCE(last_paid_idx, first_idx - 1) AS unpaid_run FROM windowed
