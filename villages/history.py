@@ -29,12 +29,16 @@ class HistoryEntry:
     changes: list[Change]
 
 
-def _shown(record, field: models.Field) -> str:
+def _shown(record, field: models.Field, related: dict) -> str:
     value = getattr(record, field.attname)
     if value is None or value == "":
         return "—"
     if field.is_relation:
-        return str(getattr(record, field.name))
+        # One query per distinct related object, however many records mention it.
+        key = (field.related_model, value)
+        if key not in related:
+            related[key] = str(field.related_model._base_manager.filter(pk=value).first() or value)
+        return related[key]
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
@@ -57,6 +61,7 @@ def history_entries(
     """
     records = sorted(records, key=lambda record: (record.id, record.history_date, record.history_id))
     entries = []
+    related: dict = {}
     previous = None
     for record in records:
         fields = [
@@ -67,16 +72,16 @@ def history_entries(
         changes = []
         if previous is not None and previous.id == record.id and record.history_type == "~":
             for field in fields:
-                before, after = _shown(previous, field), _shown(record, field)
+                before, after = _shown(previous, field, related), _shown(record, field, related)
                 if before != after:
                     if field.name in private:
                         before, after = "…", "…"
                     changes.append(Change(field=str(field.verbose_name), before=before, after=after))
         elif record.history_type == "+":
             changes = [
-                Change(field=str(field.verbose_name), before="", after=_shown(record, field))
+                Change(field=str(field.verbose_name), before="", after=_shown(record, field, related))
                 for field in fields
-                if _shown(record, field) != "—" and field.name not in private
+                if _shown(record, field, related) != "—" and field.name not in private
             ]
         user = record.history_user
         entries.append(

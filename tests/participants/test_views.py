@@ -17,6 +17,9 @@ from villages.models import Village
 
 BIRTH = datetime.date(1990, 7, 21)
 TODAY = datetime.datetime(2025, 6, 15, 10, 0, tzinfo=datetime.UTC)
+# Session, user, roles, permissions (2), participant, contributions, claims, three histories, the
+# village named in the history, and the session written back (3): the same however long the history.
+DETAIL_QUERIES = 15
 
 
 @pytest.fixture(autouse=True)
@@ -345,3 +348,23 @@ def test_an_official_of_two_villages_chooses_only_between_them(client, batang_ba
     assert "Masukkan pilihan yang valid" in refused.text
     client.post(reverse("participants:create"), registration(village=third.pk))
     assert Participant.objects.get().village == third
+
+
+def test_detail_query_count_does_not_grow_with_history(client, official, django_assert_num_queries):
+    participant = ParticipantFactory(enrolled_on=datetime.date(2024, 1, 1))
+    client.force_login(official)
+    url = reverse("participants:detail", args=[participant.pk])
+
+    def grow(start: int) -> None:
+        for month in range(start, start + 6):
+            ContributionFactory(participant=participant, month=datetime.date(2024, month, 1))
+        participant.monthly_income += 100_000
+        participant.save()
+
+    grow(1)
+    client.get(url)  # the session is written once after login
+    with django_assert_num_queries(DETAIL_QUERIES):
+        client.get(url)
+    grow(7)
+    with django_assert_num_queries(DETAIL_QUERIES):
+        assert "Rp 1.700.000" in client.get(url).text
