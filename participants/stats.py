@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from participants.models import Contribution, FundingSource, Occupation, Participant, VillageMonthStat
 from participants.months import add_months, month_start, months_between
+from villages.models import Village
 
 HORIZON_MONTHS = 12
 # Cohort fields of a month depend on payments up to 12 months later, so a
@@ -164,6 +165,9 @@ def stats_refresh(*, village_ids: Iterable[int], since: datetime.date | None = N
     village_marks = ", ".join(["%s"] * len(village_ids))
     write_from = add_months(month_start(since), -COHORT_LOOKBACK) if since else None
     with transaction.atomic(), connection.cursor() as cursor:
+        # Two refreshes of one village at once (two officials saving) would both delete, then both insert
+        # and break the unique (village, month): lock the villages' rows first, in a fixed order.
+        list(Village.objects.select_for_update().filter(pk__in=village_ids).order_by("pk").values_list("pk"))
         if write_from is None:
             cursor.execute(f"DELETE FROM {table} WHERE village_id IN ({village_marks})", village_ids)  # noqa: S608
         else:
@@ -193,8 +197,6 @@ def stats_refresh(*, village_ids: Iterable[int], since: datetime.date | None = N
 
 def stats_refresh_all(*, since: datetime.date | None = None) -> None:
     """Recompute the rows of every village that has participants (and drop the others' rows)."""
-    from villages.models import Village
-
     village_ids = list(Village.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(village_ids), ALL_BATCH):
         stats_refresh(village_ids=village_ids[start : start + ALL_BATCH], since=since)

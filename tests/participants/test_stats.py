@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime
 import random
+import threading
 from collections import Counter
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from participants.models import (
     Contribution,
@@ -207,3 +209,30 @@ def test_refresh_all_drops_rows_of_villages_without_participants(batang_barus):
     VillageMonthStat.objects.create(village=batang_barus, month=datetime.date(2024, 1, 1), active=5)
     stats_refresh_all()
     assert not VillageMonthStat.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_refreshes_of_one_village(batang_barus):
+    """Two saves in one village at once must not collide on the unique (village, month) rows."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers itself; row locks are a PostgreSQL matter")
+    for day in range(1, 6):
+        ParticipantFactory(village=batang_barus, enrolled_on=datetime.date(2024, 1, day))
+    errors = []
+
+    def refresh():
+        try:
+            for _ in range(5):
+                stats_refresh(village_ids=[batang_barus.pk])
+        except Exception as error:  # collected and asserted below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=refresh) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert VillageMonthStat.objects.get(village=batang_barus, month=datetime.date(2024, 1, 1)).enrolled == 5
