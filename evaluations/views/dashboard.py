@@ -77,15 +77,21 @@ def home(request: HttpRequest) -> HttpResponse:
     scope = page_scope(request, default_sort="-coverage")
     context = figures(scope)
     facts = context["facts"]
-    regency_of = {row["pk"]: row["district__regency__name"] for row in context["villages"]}
+    regency_of = {
+        row["pk"]: (row["district__regency__code"], row["district__regency__name"]) for row in context["villages"]
+    }
     by_regency = dashboards.results_by_group(facts=facts, groups=regency_of, keys=("coverage", "active_participants"))
-    coverage_by_regency = sorted((name, results["coverage"]) for name, results in by_regency.items())
+    regencies = [
+        {"code": code, "name": name, "coverage": results["coverage"], "active": results["active_participants"]}
+        for (code, name), results in sorted(by_regency.items())
+    ]
+    coverage_by_regency = [(regency["name"], regency["coverage"]) for regency in regencies]
     headline = context["headline"]
     context.update(
         {
             "scope": scope,
             "villages_count": len(context["villages"]),
-            "coverage_by_regency": coverage_by_regency,
+            "regencies": regencies,
             "map_values": {
                 row.village["code"]: {
                     "value": None if row.results["coverage"].value is None else float(row.results["coverage"].value),

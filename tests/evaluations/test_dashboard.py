@@ -56,6 +56,11 @@ def test_dashboard_shows_the_branch_and_the_indicators(client, staff_user, data)
     # The working of each figure is on the page.
     assert 'data-testid="working-coverage"' in response.text
     assert "Pembilang" in response.text
+    # Drill-down: every regency links to its page, with its active participants.
+    regencies = {regency["code"]: regency for regency in response.context["regencies"]}
+    assert len(regencies) == 6
+    assert regencies["13.73"]["active"].value == 2
+    assert reverse("dashboard:region_detail", kwargs={"code": "13.73"}) in response.text
 
 
 def test_dashboard_filters_narrow_the_scope(client, staff_user, data, batang_barus):
