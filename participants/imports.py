@@ -555,6 +555,14 @@ class ContributionValidator:
                 or (current.funding_source if current else participant.funding_source),
                 recorded_by_id=current.recorded_by_id if current else self.user.pk,
             )
+            try:
+                contribution.clean_fields(exclude=["participant", "recorded_by"])
+            except ValidationError as error:  # e.g. an amount beyond what the database column holds
+                for name, messages in error.message_dict.items():
+                    for message in messages:
+                        result.fail(FIELD_HEADER.get(name, name), message)
+                result.obj = None
+                continue
             if current is None:
                 result.status = "new"
             else:

@@ -352,3 +352,17 @@ def test_headers_with_hints_and_numbering_columns(official):
     assert batch.summary["ignored"] == ["No"]
     import_confirm(batch=batch, user=official)
     assert Participant.objects.get().has_jht is True
+
+
+def test_amounts_beyond_the_database_column_are_row_errors(official):
+    participant = ParticipantFactory(enrolled_on=datetime.date(2024, 1, 10))
+    rows = [
+        ["NIK", "Bulan", "Jumlah"],
+        [participant.nik, "01/2024", 10**19],
+        [participant.nik, "02/2024", 16_800],
+    ]
+    batch = upload(official, xlsx(rows), kind=ImportBatch.Kind.CONTRIBUTIONS)
+    assert batch.summary["counts"] == {"new": 1, "updated": 0, "unchanged": 0, "error": 1}
+    assert errors_of(batch)[0][:2] == (2, "Jumlah")
+    import_confirm(batch=batch, user=official)
+    assert participant.contributions.get().amount == 16_800
