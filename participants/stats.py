@@ -102,26 +102,39 @@ def _select_sql(*, months_count: int, villages_count: int) -> str:
     retained_sums = ",\n".join(
         f"    SUM(CASE WHEN paid = 1 AND paid_lag_{k} = 1 THEN 1 ELSE 0 END) AS retained_{k}" for k in RETENTION_LAGS
     )
-    # One window for everything (one sort): a participant has one row per month, so over the default
-    # frame (first row to the current one) MIN(idx) is the enrolment month and MAX the last paid month.
+    # A refresh from month M only expands the months from M - 24 (the rows written start 12 months before M
+    # for the cohorts, and retention looks 12 months further back). What came before is carried in as a
+    # seed: the participant's enrolment month and last paid month before the expansion (index lookups).
+    # One window for everything (one sort): with one row per participant and month, MAX over the default
+    # frame (first row to the current one) is the last paid month so far.
     # Only table names, placeholders and fixed column expressions are interpolated; values are parameters.
     return f"""
 WITH months(idx, first_day, next_first_day) AS (VALUES {months_values}),
-participant_months AS (
-    SELECT p.id AS pid, p.village_id, p.funding_source, p.occupation, m.idx, m.first_day,
-        CASE WHEN c.id IS NULL THEN 0 ELSE 1 END AS paid,
-        COALESCE(c.amount, 0) AS amount,
-        CASE WHEN p.exit_date IS NOT NULL AND p.exit_date >= m.first_day
-            AND p.exit_date < m.next_first_day THEN 1 ELSE 0 END AS exits_now
+seeds AS (
+    SELECT p.id AS pid, p.village_id, p.funding_source, p.occupation, p.enrolled_on, p.exit_date,
+        enrolment.idx AS first_idx,
+        (SELECT MAX(c0.month) FROM {contribution} c0
+            WHERE c0.participant_id = p.id AND c0.month < %s) AS paid_before
     FROM {participant} p
-    JOIN months m ON m.next_first_day > p.enrolled_on
-        AND (p.exit_date IS NULL OR m.first_day <= p.exit_date)
-    LEFT JOIN {contribution} c ON c.participant_id = p.id AND c.month = m.first_day
+    JOIN months enrolment ON enrolment.first_day <= p.enrolled_on AND enrolment.next_first_day > p.enrolled_on
     WHERE p.village_id IN ({village_marks})
 ),
+participant_months AS (
+    SELECT s.pid, s.village_id, s.funding_source, s.occupation, s.first_idx, m.idx, m.first_day,
+        CASE WHEN earlier.idx >= s.first_idx THEN earlier.idx ELSE s.first_idx - 1 END AS seed_idx,
+        CASE WHEN c.id IS NULL THEN 0 ELSE 1 END AS paid,
+        COALESCE(c.amount, 0) AS amount,
+        CASE WHEN s.exit_date IS NOT NULL AND s.exit_date >= m.first_day
+            AND s.exit_date < m.next_first_day THEN 1 ELSE 0 END AS exits_now
+    FROM seeds s
+    LEFT JOIN months earlier ON earlier.first_day = s.paid_before
+    JOIN months m ON m.idx >= %s AND m.next_first_day > s.enrolled_on
+        AND (s.exit_date IS NULL OR m.first_day <= s.exit_date)
+    LEFT JOIN {contribution} c ON c.participant_id = s.pid AND c.month = m.first_day
+),
 windowed AS (
-    SELECT pid, village_id, funding_source, occupation, idx, first_day, paid, amount, exits_now,
-        MIN(idx) OVER w AS first_idx,
+    SELECT pid, village_id, funding_source, occupation, idx, first_day, paid, amount, exits_now, first_idx,
+        seed_idx,
         MAX(CASE WHEN paid = 1 THEN idx END) OVER w AS last_paid_idx,
 {lags},
 {leads}
@@ -129,7 +142,7 @@ windowed AS (
     WINDOW w AS (PARTITION BY pid ORDER BY idx)
 ),
 statused AS (
-    SELECT *, idx - COALESCE(last_paid_idx, first_idx - 1) AS unpaid_run FROM windowed
+    SELECT *, idx - COALESCE(last_paid_idx, seed_idx) AS unpaid_run FROM windowed
 )
 SELECT village_id, first_day,
     COUNT(*) AS enrolled,
@@ -181,11 +194,12 @@ def stats_refresh(*, village_ids: Iterable[int], since: datetime.date | None = N
         from_idx = max(0, months_between(months[0], write_from)) if write_from else 0
         if from_idx >= len(months):
             return
+        expand_idx = max(0, from_idx - max(RETENTION_LAGS))
         select = _select_sql(months_count=len(months), villages_count=len(village_ids))
         params: list = []
         for idx, month in enumerate(months):
             params += [idx, month, add_months(month, 1)]
-        params += village_ids
+        params += [months[expand_idx], *village_ids, expand_idx]
         grace = settings.ARREARS_GRACE_MONTHS
         params += [grace, grace, FundingSource.SELF.value, grace + 1, Occupation.APPARATUS.value]
         params += [Occupation.APPARATUS.value]
