@@ -33,18 +33,17 @@ CHROMIUM_ARGS = [
 RESULTS_DIR = Path(__file__).resolve().parents[2] / "test-results"
 PASSWORD = "rahasia-123"  # tests.factories.UserFactory's password
 
-# Playwright's sync API runs an event loop in this thread while the test talks to the database
-# through the ORM; the ORM refuses that unless told the calls really are synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-
-@pytest.hookimpl(tryfirst=True)  # before pytest-django orders the tests by their database use
+@pytest.hookimpl(trylast=True)  # after pytest-django has ordered the tests by their database use
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the browser tests and run them last: once Playwright runs, this thread holds an event
+    loop, and no other test should run beside it (see `browser`)."""
     e2e_dir = Path(__file__).resolve().parent
-    for item in items:
-        if e2e_dir in Path(str(item.fspath)).resolve().parents:
-            item.add_marker(pytest.mark.e2e)
-            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+    browser_tests = [item for item in items if e2e_dir in Path(str(item.fspath)).resolve().parents]
+    for item in browser_tests:
+        item.add_marker(pytest.mark.e2e)
+        item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+    items[:] = [item for item in items if item not in browser_tests] + browser_tests
 
 
 @pytest.hookimpl(wrapper=True)
@@ -76,12 +75,18 @@ def browser(django_db_setup, live_server) -> Iterator:
     # tests, the live server (which shares an in-memory SQLite connection) and the serialized
     # rollback all keep using the same ones.
     thread_connections = {alias: connections[alias] for alias in connections}
-    with sync_playwright() as playwright:
-        for alias, connection in thread_connections.items():
-            connections[alias] = connection
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    # With that loop running, the ORM also refuses to be called unless told the calls really are
+    # synchronous. The browser tests run last, so nothing else sees the variable.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            for alias, connection in thread_connections.items():
+                connections[alias] = connection
+            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 class ConsoleProblems(list):

@@ -211,7 +211,8 @@ def test_refresh_all_drops_rows_of_villages_without_participants(batang_barus):
     assert not VillageMonthStat.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush afterwards must not leave the next tests without the migrated regions and roles.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_refreshes_of_one_village(batang_barus):
     """Two saves in one village at once must not collide on the unique (village, month) rows."""
     if connection.vendor != "postgresql":
