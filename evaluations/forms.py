@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from evaluations.models import ActionItem, EvaluationCycle, Pillar, Rubric, VillageEvaluation
@@ -144,12 +143,3 @@ class TrackerFilter(django_filters.FilterSet):
         if value:
             return queryset.overdue(today=timezone.localdate())
         return queryset
-
-
-def form_add_service_error(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form, field by field where it names one."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)

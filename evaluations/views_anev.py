@@ -27,10 +27,10 @@ from evaluations.forms import (
     PillarAdjustForm,
     ReturnForm,
     TrackerFilter,
-    form_add_service_error,
 )
 from evaluations.models import ActionItem, EvaluationCycle, Pillar, VillageEvaluation
 from villages.access import is_branch_user
+from villages.forms import form_add_service_error
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -16,6 +16,7 @@ from participants.filters import ParticipantFilter, with_coverage_status
 from participants.forms import ParticipantExitForm, ParticipantForm
 from participants.models import Claim, Contribution, Participant
 from participants.months import add_months, month_range, month_start
+from villages.forms import form_add_service_error
 from villages.history import history_entries
 
 PAGE_SIZE = 25
@@ -25,15 +26,6 @@ COVERAGE_MONTHS = 24
 def participant_for_user(request: HttpRequest, pk: int) -> Participant:
     """The participant if it is in the user's scope; 404 otherwise ("not yours" looks like "not found")."""
     return get_object_or_404(Participant.objects.for_user(request.user).select_related("village__district"), pk=pk)
-
-
-def form_errors_to(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form (field errors where the field exists)."""
-    if hasattr(error, "error_dict"):
-        for name, problems in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
@@ -65,7 +57,7 @@ def participant_create(request: HttpRequest) -> HttpResponse:
                 user=request.user, village=form.cleaned_data.get("village") or form.only_village, **fields
             )
         except ValidationError as error:
-            form_errors_to(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, f"{participant.name} terdaftar sebagai peserta.")
             return redirect("participants:detail", pk=participant.pk)
@@ -128,7 +120,7 @@ def participant_update(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.participant_update(user=request.user, participant=participant, **changes)
         except ValidationError as error:
-            form_errors_to(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, "Data peserta disimpan.")
             return redirect("participants:detail", pk=participant.pk)
@@ -150,7 +142,7 @@ def participant_exit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.participant_exit(user=request.user, participant=participant, **form.cleaned_data)
         except ValidationError as error:
-            form_errors_to(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, f"{participant.name} dicatat keluar.")
             return redirect("participants:detail", pk=participant.pk)

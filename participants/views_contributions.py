@@ -15,7 +15,8 @@ from participants import services
 from participants.forms import ClaimForm, ContributionForm, MonthlyPaymentsForm
 from participants.models import Contribution, ContributionRate
 from participants.months import month_start
-from participants.views import form_errors_to, participant_for_user
+from participants.views import participant_for_user
+from villages.forms import form_add_service_error
 
 
 def _proposal(form: ContributionForm, participant) -> int | None:
@@ -61,7 +62,7 @@ def contribution_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             recorded = services.contribution_record(user=request.user, participant=participant, **form.cleaned_data)
         except ValidationError as error:
-            form_errors_to(form, error)
+            form_add_service_error(form, error)
         else:
             months = ", ".join(f"{contribution.month:%m/%Y}" for contribution in recorded)
             messages.success(request, f"Iuran {participant.name} untuk {months} dicatat.")
@@ -112,7 +113,7 @@ def contributions_monthly(request: HttpRequest) -> HttpResponse:
                         channel=form.cleaned_data["channel"],
                     )
                 except ValidationError as error:
-                    form_errors_to(form, error)
+                    form_add_service_error(form, error)
                 else:
                     messages.success(request, f"{count} iuran bulan {month:%m/%Y} dicatat.")
                     return redirect(reverse("participants:monthly") + f"?village={village.pk}&month={month:%m/%Y}")
@@ -139,7 +140,7 @@ def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.claim_record(user=request.user, participant=participant, **form.cleaned_data)
         except ValidationError as error:
-            form_errors_to(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, f"Klaim {participant.name} dicatat.")
             return redirect("participants:detail", pk=participant.pk)

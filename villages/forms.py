@@ -1,12 +1,24 @@
-"""The engagement activity form: one column, dd/mm/yyyy, the official's own villages only."""
+"""The engagement activity form (one column, dd/mm/yyyy, the official's own villages only), and the one
+way every form of the project shows a service's refusal."""
 
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from villages.models import Activity, Village
+
+
+def form_add_service_error(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form, field by field where it names one."""
+    if hasattr(error, "error_dict"):
+        for field, problems in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, problems)
+    else:
+        form.add_error(None, error.messages)
+
 
 DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d%m%Y", "%Y-%m-%d"]
 

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from villages import services
-from villages.forms import ActivityForm
+from villages.forms import ActivityForm, form_add_service_error
 from villages.history import history_entries
 from villages.models import Activity, Village
 
@@ -20,14 +20,6 @@ PAGE_SIZE = 25
 
 def activity_for_user(request: HttpRequest, pk: int) -> Activity:
     return get_object_or_404(Activity.objects.for_user(request.user).select_related("village"), pk=pk)
-
-
-def _show_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, problems in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
@@ -64,7 +56,7 @@ def activity_create(request: HttpRequest) -> HttpResponse:
         try:
             activity = services.activity_record(user=request.user, village=form.chosen_village(), **fields)
         except ValidationError as error:
-            _show_errors(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, f"{activity} di {activity.village} dicatat.")
             return redirect("villages:activity_detail", pk=activity.pk)
@@ -97,7 +89,7 @@ def activity_update(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.activity_update(user=request.user, activity=activity, **changes)
         except ValidationError as error:
-            _show_errors(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, "Kegiatan disimpan.")
             return redirect("villages:activity_detail", pk=activity.pk)
