@@ -17,7 +17,7 @@ from evaluations.models import (
     RubricItem,
     VillageEvaluation,
 )
-from villages.admin_scope import ScopedAdminMixin
+from villages.admin_scope import ReadOnlyAdminMixin, ScopedAdminMixin
 
 
 class RubricItemInline(ScopedAdminMixin, admin.TabularInline):
@@ -173,7 +173,7 @@ class ActionItemAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(EvaluationStep)
-class EvaluationStepAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class EvaluationStepAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Read-only: the approval trail of every evaluation."""
 
     list_display = ["evaluation", "action", "user", "at"]
@@ -181,12 +181,3 @@ class EvaluationStepAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["evaluation__village", "evaluation__cycle", "user"]
     search_fields = ["evaluation__village__name", "user__username", "comment"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -18,7 +18,7 @@ from participants.models import (
     VillageMonthStat,
 )
 from participants.months import month_start
-from villages.admin_scope import ScopedAdminMixin
+from villages.admin_scope import ReadOnlyAdminMixin, ScopedAdminMixin
 from villages.models import PROGRAMME_START_YEAR
 
 
@@ -163,7 +163,7 @@ def stat_column(field: str, label: str):
 
 
 @admin.register(VillageMonthStat)
-class VillageMonthStatAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class VillageMonthStatAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Derived rows (manage.py refresh_stats): shown for checking, never edited by hand."""
 
     list_display = [
@@ -182,12 +182,3 @@ class VillageMonthStatAdmin(ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["village__name", "village__code"]
     date_hierarchy = "month"
     show_full_result_count = False
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

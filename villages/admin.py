@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from villages.admin_scope import ScopedAdminMixin
+from villages.admin_scope import ReadOnlyAdminMixin, ScopedAdminMixin
 from villages.models import (
     Activity,
     Agent,
@@ -185,7 +185,7 @@ class ActivityAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ExportLog)
-class ExportLogAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ExportLogAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """The audit trail of exports: nobody edits or deletes it."""
 
     list_display = ["created_at", "user", "what", "file_format", "rows", "personal_data"]
@@ -193,15 +193,6 @@ class ExportLogAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["user"]
     search_fields = ["user__username", "what"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class AssignmentInline(ScopedAdminMixin, admin.TabularInline):

@@ -49,3 +49,16 @@ class ScopedAdminMixin:
         if "queryset" not in kwargs:
             kwargs["queryset"] = scope_queryset(db_field.related_model._default_manager.all(), request.user)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ReadOnlyAdminMixin:
+    """For records the application writes itself (logs, statistics, the approval trail): view only."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
