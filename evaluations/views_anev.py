@@ -280,38 +280,43 @@ def pillar_adjust(request: HttpRequest, pk: int, pillar: str) -> HttpResponse:
     return _to_evaluation(evaluation)
 
 
-@login_required
-def evaluation_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def _step(request: HttpRequest, pk: int, *, perm: str, step, prefix: str, done: str) -> HttpResponse:
+    """One approval step with an optional comment: submit or approve."""
     evaluation = _evaluation(request, pk)
-    if refused := _post_only(request, services.PERM_EVALUATE):
+    if refused := _post_only(request, perm):
         return refused
-    form = CommentForm(request.POST, prefix="submit")
+    form = CommentForm(request.POST, prefix=prefix)
     form.is_valid()
     try:
-        services.evaluation_submit(
-            evaluation=evaluation, user=request.user, comment=form.cleaned_data.get("comment", "")
-        )
-        messages.success(request, "Evaluasi diajukan kepada kepala cabang.")
+        step(evaluation=evaluation, user=request.user, comment=form.cleaned_data.get("comment", ""))
+        messages.success(request, done)
     except ValidationError as error:
         _refused(request, error)
     return _to_evaluation(evaluation)
+
+
+@login_required
+def evaluation_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(
+        request,
+        pk,
+        perm=services.PERM_EVALUATE,
+        step=services.evaluation_submit,
+        prefix="submit",
+        done="Evaluasi diajukan kepada kepala cabang.",
+    )
 
 
 @login_required
 def evaluation_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    evaluation = _evaluation(request, pk)
-    if refused := _post_only(request, services.PERM_APPROVE):
-        return refused
-    form = CommentForm(request.POST, prefix="approve")
-    form.is_valid()
-    try:
-        services.evaluation_approve(
-            evaluation=evaluation, user=request.user, comment=form.cleaned_data.get("comment", "")
-        )
-        messages.success(request, "Evaluasi disetujui dan dikunci.")
-    except ValidationError as error:
-        _refused(request, error)
-    return _to_evaluation(evaluation)
+    return _step(
+        request,
+        pk,
+        perm=services.PERM_APPROVE,
+        step=services.evaluation_approve,
+        prefix="approve",
+        done="Evaluasi disetujui dan dikunci.",
+    )
 
 
 @login_required
