@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "villages",
     "participants",
     "evaluations",
+    "dashboards",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from dashboards.views import dashboard
 from desa_sadar import health
-from evaluations.views import dashboard
 
 admin.site.site_header = "Desa Sadar Jamsostek — Administrasi"
 admin.site.site_title = "Desa Sadar Jamsostek"
@@ -10,7 +10,7 @@ admin.site.index_title = "Pengaturan cabang"
 
 urlpatterns = [
     path("", dashboard.home, name="home"),
-    path("", include("evaluations.dashboard_urls")),
+    path("", include("dashboards.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

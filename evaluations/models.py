@@ -13,20 +13,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from indicators import REGISTRY, Pillar
 from villages.models import Village
 
 
-class Pillar(models.TextChoices):
-    GROWTH = "pertumbuhan", _("Pertumbuhan")
-    SUSTAINABILITY = "keberlanjutan", _("Keberlanjutan")
-    AWARENESS = "pemahaman", _("Pemahaman")
-    ENGAGEMENT = "keterikatan", _("Keterikatan")
-
-
 def indicator_choices() -> list[tuple[str, str]]:
-    """The indicators a rubric may score: every key of the one registry (read when needed, it imports this module)."""
-    from evaluations.indicators import REGISTRY
-
+    """The indicators a rubric may score: every key of the one registry."""
     return [(key, f"{indicator.label} ({key})") for key, indicator in REGISTRY.items()]
 
 

@@ -20,8 +20,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from evaluations.indicators import REGISTRY
 from evaluations.models import ActionItem, EvaluationCycle, EvaluationStep, Pillar, PillarScore, VillageEvaluation
+from indicators import REGISTRY
 
 # The reports are Indonesian documents (numbers 1.234,5) whatever the language of the browser.
 REPORT_LANGUAGE = "id"

@@ -18,7 +18,6 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from evaluations.indicators import Period, Result, indicators_by_village, indicators_compute
 from evaluations.models import (
     ActionItem,
     Category,
@@ -30,6 +29,7 @@ from evaluations.models import (
     VillageEvaluation,
 )
 from evaluations.scoring import category_for, indicator_score, overall_score, weighted_mean
+from indicators import Period, Result, indicators_by_village, indicators_compute
 from participants.months import add_months, month_end, month_start
 from villages.models import Village
 

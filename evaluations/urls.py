@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from evaluations import views_anev as views
+from evaluations import views
 
 app_name = "evaluations"
 

@@ -348,7 +348,7 @@ UNSCOPED_ADMIN_MODELS = {
     "evaluations.category",
     "evaluations.evaluationcycle",
 }
-PROJECT_APPS = {"villages", "participants", "evaluations"}
+PROJECT_APPS = {"villages", "participants", "evaluations", "dashboards"}
 
 
 def _project_admins():

@@ -30,7 +30,7 @@ import datetime, json, sys
 import django
 django.setup()
 from django.apps import apps
-from evaluations.indicators import Period, indicators_compute
+from indicators import Period, indicators_compute
 from villages.models import Regency, Village
 
 period = Period.last_full_months(12, today=datetime.date.fromisoformat(sys.argv[1]))

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from evaluations.views.exports import SCOPE_TABLES
-from evaluations.views.villages import VILLAGE_TABLES
+from dashboards.views.exports import SCOPE_TABLES
+from dashboards.views.villages import VILLAGE_TABLES
 from participants.months import add_months, month_start
 from participants.stats import stats_refresh
 from tests.factories import ContributionFactory, ParticipantFactory

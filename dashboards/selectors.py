@@ -1,7 +1,7 @@
 """What the dashboard, region, village and list pages read, each in a fixed number of queries.
 
 Every function takes a queryset of villages already limited to the user's scope.
-Figures come from `evaluations.indicators` (the one definition of each indicator)
+Figures come from `indicators` (the one definition of each indicator)
 and the monthly statistics table; nothing here loops over participants.
 """
 
@@ -18,7 +18,8 @@ from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Window
 from django.utils import timezone
 
-from evaluations.indicators import REGISTRY, Facts, Period, Result
+from indicators import REGISTRY, Period, Result
+from indicators.facts import Facts
 from participants.models import Contribution, Participant, VillageMonthStat
 from participants.months import add_months, month_start
 from villages.models import Village

@@ -2,7 +2,7 @@
 
 from django import template
 
-from evaluations.indicators import format_value
+from indicators import format_value
 
 register = template.Library()
 

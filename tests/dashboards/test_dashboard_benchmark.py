@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from evaluations.indicators import Period, indicators_compute
+from indicators import Period, indicators_compute
 from participants.models import Contribution, Participant, VillageMonthStat, nik_problems
 from villages.models import Target, Village
 

@@ -7,10 +7,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from evaluations import dashboards
-from evaluations.indicators import Result
-from evaluations.views import charts
-from evaluations.views.common import export_links, figures, page_scope
+from dashboards import selectors
+from dashboards.views import charts
+from dashboards.views.common import export_links, figures, page_scope
+from indicators import Result
 from villages.access import is_village_official
 from villages.models import Village
 
@@ -80,7 +80,7 @@ def home(request: HttpRequest) -> HttpResponse:
     regency_of = {
         row["pk"]: (row["district__regency__code"], row["district__regency__name"]) for row in context["villages"]
     }
-    by_regency = dashboards.results_by_group(facts=facts, groups=regency_of, keys=("coverage", "active_participants"))
+    by_regency = selectors.results_by_group(facts=facts, groups=regency_of, keys=("coverage", "active_participants"))
     regencies = [
         {"code": code, "name": name, "coverage": results["coverage"], "active": results["active_participants"]}
         for (code, name), results in sorted(by_regency.items())

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from evaluations.dashboards import FollowUp, Headline, RankingRow, ranking_columns
-from evaluations.indicators import REGISTRY, Result
+from dashboards.selectors import FollowUp, Headline, RankingRow, ranking_columns
+from indicators import REGISTRY, Result
 
 
 def indicator_table(headlines: list[Headline]) -> tuple[list[str], list[list]]:

@@ -8,7 +8,7 @@ import django_filters
 from django import forms
 from django.utils import timezone
 
-from evaluations.indicators import REGISTRY, Period
+from indicators import REGISTRY, Period
 from participants.months import add_months, month_start
 from villages.models import District, Regency, Village
 

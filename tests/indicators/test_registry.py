@@ -17,7 +17,7 @@ from decimal import Decimal
 
 import pytest
 
-from evaluations.indicators import (
+from indicators import (
     REGISTRY,
     Period,
     format_value,

@@ -10,12 +10,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from evaluations.dashboards import whatsapp_number
-from evaluations.indicators import Period, indicators_compute
+from dashboards.selectors import whatsapp_number
+from indicators import Period, indicators_compute
 from participants.models import FundingSource
 from participants.months import add_months, month_start
 from participants.stats import stats_refresh
-from tests.evaluations.test_indicators import enrol
+from tests.indicators.test_registry import enrol
 from tests.factories import ParticipantFactory, UserFactory
 from villages.access import ROLE_OFFICIAL
 from villages.models import Target, Village

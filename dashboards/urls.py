@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from evaluations.views import exports, regions, villages
+from dashboards.views import exports, regions, villages
 
 app_name = "dashboard"
 

@@ -11,9 +11,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 
-from evaluations import dashboards
-from evaluations.filters import PeriodForm, VillageFilter, sort_order
-from evaluations.indicators import Period
+from dashboards import selectors
+from dashboards.filters import PeriodForm, VillageFilter, sort_order
+from indicators import Period
 from participants.months import add_months
 from villages.models import District, Village
 
@@ -65,34 +65,34 @@ def series_bounds(period: Period) -> tuple:
 
 def figures(scope: Scope, *, with_ranking: bool = True, with_headlines: bool = True) -> dict:
     """Headlines beside the previous period, the ranking of villages and the chart series of a scope."""
-    current = dashboards.period_facts(villages=scope.villages, period=scope.period)
+    current = selectors.period_facts(villages=scope.villages, period=scope.period)
     context: dict = {"period": scope.period, "previous_period": scope.period.previous(), "facts": current}
     if with_headlines:
-        previous = dashboards.period_facts(villages=scope.villages, period=scope.period.previous())
-        headlines = dashboards.headlines(current=current, previous=previous)
+        previous = selectors.period_facts(villages=scope.villages, period=scope.period.previous())
+        headlines = selectors.headlines(current=current, previous=previous)
         first, last = series_bounds(scope.period)
-        series = dashboards.monthly_series(villages=scope.villages, first=first, last=last)
+        series = selectors.monthly_series(villages=scope.villages, first=first, last=last)
         context.update(
             {
                 "headlines": headlines,
                 "headline": {item.current.key: item for item in headlines},
                 "series": series,
-                "cohorts": dashboards.cohort_chart(series=series),
+                "cohorts": selectors.cohort_chart(series=series),
             }
         )
     if with_ranking:
-        villages = dashboards.village_rows(villages=scope.villages)
-        month = dashboards.reporting_month()
+        villages = selectors.village_rows(villages=scope.villages)
+        month = selectors.reporting_month()
         context["villages"] = villages
         context["reporting_month"] = month
-        context["ranking_columns"] = dashboards.ranking_columns()
+        context["ranking_columns"] = selectors.ranking_columns()
         context["first_position"] = 1
         context["village_base"] = reverse("dashboard:village_list")
         context["region_base"] = reverse("dashboard:region_detail", kwargs={"code": "0"})[:-2]
-        context["ranking"] = dashboards.ranking(
+        context["ranking"] = selectors.ranking(
             villages=villages,
-            results=dashboards.results_by_village(facts=current),
-            reported=dashboards.reporting_completeness(villages=scope.villages, month=month),
+            results=selectors.results_by_village(facts=current),
+            reported=selectors.reporting_completeness(villages=scope.villages, month=month),
             sort=scope.sort,
             descending=scope.descending,
         )

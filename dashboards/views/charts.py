@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from evaluations.indicators import Result
+from indicators import Result
 
 
 def _month_labels(series: list[dict]) -> list[str]:

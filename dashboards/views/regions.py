@@ -7,9 +7,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from evaluations import dashboards
-from evaluations.views import charts
-from evaluations.views.common import figures, period_scope
+from dashboards import selectors
+from dashboards.views import charts
+from dashboards.views.common import figures, period_scope
 from villages.models import District, Regency, Village
 
 
@@ -41,7 +41,7 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
     subunits = []
     if is_regency:
         district_of = {row["pk"]: (row["district__code"], row["district__name"]) for row in context["villages"]}
-        by_district = dashboards.results_by_group(facts=context["facts"], groups=district_of)
+        by_district = selectors.results_by_group(facts=context["facts"], groups=district_of)
         subunits = sorted(by_district.items())
     query = request.GET.copy()
     query[("regency" if is_regency else "district")] = region.pk
@@ -56,7 +56,7 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
             "is_regency": is_regency,
             "regency": region if is_regency else region.regency,
             "subunits": subunits,
-            "subunit_columns": dashboards.ranking_columns(),
+            "subunit_columns": selectors.ranking_columns(),
             "export_tables": [
                 {
                     "label": label,

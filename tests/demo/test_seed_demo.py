@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from stdnum.id import nik as stdnum_nik
 
-from evaluations.demo import demo_branch_build
+from demo.branch import demo_branch_build
 from evaluations.models import EvaluationCycle, VillageEvaluation
 from participants.models import Claim, Contribution, ContributionRate, Participant, Programme, VillageMonthStat
 from villages.access import ROLE_ADMIN, ROLE_HEAD, ROLE_OFFICIAL, ROLE_STAFF, is_branch_user

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from evaluations.demo import DEFAULT_PARTICIPANTS, DEMO_PASSWORD, DEMO_USERS, demo_branch_build
+from demo.branch import DEFAULT_PARTICIPANTS, DEMO_PASSWORD, DEMO_USERS, demo_branch_build
 from participants.models import Participant
 
 

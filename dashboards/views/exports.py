@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 
-from evaluations import dashboards
-from evaluations.exports import FORMATS, export_response
-from evaluations.views import tables
-from evaluations.views.common import figures, page_scope
-from evaluations.views.villages import RECENT_ACTIVITIES, VILLAGE_TABLES, scoped_village, village_figures
+from dashboards import selectors
+from dashboards.exports import FORMATS, export_response
+from dashboards.views import tables
+from dashboards.views.common import figures, page_scope
+from dashboards.views.villages import RECENT_ACTIVITIES, VILLAGE_TABLES, scoped_village, village_figures
 
 SCOPE_TABLES = {
     "indikator": "Indikator utama",
@@ -39,7 +39,7 @@ def scope_export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
         else:
             groups = {row["pk"]: row["district__name"] for row in context["villages"]}
             unit = "Kecamatan"
-        grouped = dashboards.results_by_group(facts=context["facts"], groups=groups)
+        grouped = selectors.results_by_group(facts=context["facts"], groups=groups)
         header, rows = tables.group_table(sorted(grouped.items()), unit_label=unit)
     return export_response(
         user=request.user,
@@ -65,7 +65,7 @@ def village_export(request: HttpRequest, code: str, table: str, fmt: str) -> Htt
     elif table == "kegiatan":
         header, rows = tables.activity_table(village.activities.order_by("-date", "-id")[:RECENT_ACTIVITIES])
     else:
-        follow_ups, _total = dashboards.follow_up_list(village=village)
+        follow_ups, _total = selectors.follow_up_list(village=village)
         header, rows = tables.follow_up_table(follow_ups)
         personal = True
     return export_response(

@@ -7,9 +7,9 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from evaluations import dashboards
-from evaluations.views import charts
-from evaluations.views.common import export_links, figures, page_scope, period_scope
+from dashboards import selectors
+from dashboards.views import charts
+from dashboards.views.common import export_links, figures, page_scope, period_scope
 from villages.models import Village
 
 LIST_PAGE_SIZE = 100
@@ -54,9 +54,9 @@ def village_figures(request: HttpRequest, village: Village) -> tuple:
 def village_detail(request: HttpRequest, code: str) -> HttpResponse:
     village = scoped_village(request, code)
     scope, context = village_figures(request, village)
-    month = dashboards.reporting_month()
-    follow_ups, follow_up_total = dashboards.follow_up_list(village=village, month=month)
-    reported = dashboards.reporting_completeness(villages=scope.villages, month=month).get(village.pk, {})
+    month = selectors.reporting_month()
+    follow_ups, follow_up_total = selectors.follow_up_list(village=village, month=month)
+    reported = selectors.reporting_completeness(villages=scope.villages, month=month).get(village.pk, {})
     today = month
     context.update(
         {

@@ -1,0 +1,213 @@
+"""Per-village additive facts: the numerators and denominators every indicator is built from.
+
+A scope's figure is the sum of its villages' facts, so a ranking of villages and
+the branch total always add up. Each group of facts is read with one grouped
+query, whatever the data size.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import cached_property
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils import timezone
+
+from indicators.periods import Period
+from participants.models import Claim, Contribution, FundingSource, Participant, VillageMonthStat
+from participants.months import add_months
+from villages.models import Activity, Agent, Budget, Commitment, Target, Village
+
+RETAINED_LAGS = (1, 3, 6, 12)
+COHORT_OFFSETS = (3, 6, 12)
+FUNDING_COLUMNS = {
+    FundingSource.SELF: "active_self_funded",
+    FundingSource.VILLAGE_BUDGET: "active_village_budget",
+    FundingSource.REGIONAL_BUDGET: "active_regional_budget",
+    FundingSource.CSR: "active_csr",
+    FundingSource.OTHER: "active_other_funding",
+}
+
+
+class Facts:
+    """Additive numbers of each village of a scope for a period, read with a fixed number of queries.
+
+    Each group is loaded on first use only, so computing one indicator reads only what it needs.
+    """
+
+    GROUPS = ("stats", "village_facts", "activities", "claims", "retention_direct")
+
+    def __init__(self, *, villages: QuerySet[Village], period: Period) -> None:
+        self.villages = villages
+        self.period = period
+
+    def scope(self) -> Counter:
+        total: dict[str, int] = {}
+        for village_facts in self.by_village().values():
+            for name, number in village_facts.items():
+                total[name] = total.get(name, 0) + number
+        return Counter(total)
+
+    def by_village(self) -> dict[int, Counter]:
+        loaded = tuple(name for name in self.GROUPS if name in self.__dict__)
+        cached = self.__dict__.get("_by_village")
+        if cached is not None and cached[0] == loaded:
+            return cached[1]
+        # The groups hold different names, so a village's facts are their union (no addition needed).
+        groups = self._loaded_groups()
+        empty: dict = {}
+        facts = {}
+        for pk in {*self.village_rows, *(pk for group in groups for pk in group)}:
+            merged: dict[str, int] = {}
+            for group in groups:
+                merged.update(group.get(pk, empty))
+            facts[pk] = Counter(merged)
+        self.__dict__["_by_village"] = (loaded, facts)
+        return facts
+
+    def _loaded_groups(self) -> list[dict[int, Counter]]:
+        return [self.__dict__[name] for name in self.GROUPS if name in self.__dict__]
+
+    def need(self, *groups: str) -> Facts:
+        for group in groups:
+            getattr(self, group)
+        return self
+
+    @cached_property
+    def village_rows(self) -> dict[int, dict]:
+        """Each village's own facts: working-age population, target, commitment (one query)."""
+        on = min(self.period.last_day, timezone.localdate())
+        rows = self.villages.annotate(
+            target=Subquery(
+                Target.objects.filter(village=OuterRef("pk"), year=self.period.end.year).values("active_participants")[
+                    :1
+                ]
+            ),
+            has_regulation=Exists(
+                Commitment.objects.in_force(on=on).filter(village=OuterRef("pk"), kind=Commitment.Kind.REGULATION)
+            ),
+            has_agreement=Exists(
+                Commitment.objects.in_force(on=on).filter(village=OuterRef("pk"), kind=Commitment.Kind.AGREEMENT)
+            ),
+            has_budget=Exists(Budget.objects.filter(village=OuterRef("pk"), year=on.year, amount__gt=0)),
+            has_agent=Exists(Agent.objects.active(on=on).filter(village=OuterRef("pk"))),
+        ).values("pk", "working_age_population", "target", "has_regulation", "has_agreement", "has_budget", "has_agent")
+        return {row["pk"]: row for row in rows}
+
+    @cached_property
+    def stats(self) -> dict[int, Counter]:
+        period = self.period
+        in_period = Q(month__gte=period.start, month__lte=period.end)
+        at_end = Q(month=period.end)
+        sums = {
+            "active_end": Sum("active", filter=at_end),
+            "active_before": Sum("active", filter=Q(month=period.before)),
+            "arrears_end": Sum("arrears", filter=at_end),
+            "inactive_end": Sum("inactive", filter=at_end),
+            "enrolled_end": Sum("enrolled", filter=at_end),
+            "new_enrolments": Sum("new_enrolments", filter=in_period),
+            "new_self_funded": Sum("new_self_funded", filter=in_period),
+            "lapsed": Sum("lapsed", filter=in_period),
+            "exits": Sum("exits", filter=in_period),
+            "active_months": Sum("active", filter=in_period),
+            "enrolled_months": Sum("enrolled", filter=in_period),
+            "contribution_amount": Sum("contribution_amount", filter=in_period),
+            "apparatus_registered": Sum("apparatus_registered", filter=at_end),
+            "apparatus_active": Sum("apparatus_active", filter=at_end),
+        }
+        for column in FUNDING_COLUMNS.values():
+            sums[column] = Sum(column, filter=at_end)
+        if period.months in RETAINED_LAGS:
+            sums["retained"] = Sum(f"retained_{period.months}", filter=at_end)
+        for offset in COHORT_OFFSETS:
+            cohorts = Q(month__gte=add_months(period.start, -offset), month__lte=add_months(period.end, -offset))
+            sums[f"cohort_size_{offset}"] = Sum("new_enrolments", filter=cohorts)
+            sums[f"cohort_active_{offset}"] = Sum(f"cohort_active_{offset}", filter=cohorts)
+        rows = (
+            VillageMonthStat.objects.filter(
+                village__in=self.villages,
+                month__gte=add_months(period.start, -max(COHORT_OFFSETS)),
+                month__lte=period.end,
+            )
+            .values("village_id")
+            # Prefixed: an annotation may not share a name with a field it sums.
+            .annotate(**{f"fact_{name}": aggregate for name, aggregate in sums.items()})
+        )
+        facts = {}
+        for row in rows:
+            pk = row.pop("village_id")
+            facts[pk] = Counter({name.removeprefix("fact_"): value or 0 for name, value in row.items()})
+        return facts
+
+    @cached_property
+    def retention_direct(self) -> dict[int, Counter]:
+        """Retention for period lengths the statistics table does not hold: an indexed join on contributions."""
+        if self.period.months in RETAINED_LAGS:
+            return {}
+        end = self.period.end
+        rows = (
+            Contribution.objects.filter(participant__village__in=self.villages, month=self.period.before)
+            .filter(participant__in=Participant.objects.enrolled_in(end).filter(contributions__month=end))
+            .filter(participant__in=Participant.objects.enrolled_in(self.period.before))
+            .values("participant__village_id")
+            .annotate(retained=Count("participant_id", distinct=True))
+        )
+        return {row["participant__village_id"]: Counter({"retained": row["retained"]}) for row in rows}
+
+    @cached_property
+    def village_facts(self) -> dict[int, Counter]:
+        """Per-village denominators, restricted to villages where they are known."""
+        stats = self.stats
+        facts = {}
+        for pk, row in self.village_rows.items():
+            active_end = stats.get(pk, Counter())["active_end"]
+            working_age = row["working_age_population"]
+            target = row["target"]
+            score = sum(bool(row[name]) for name in ("has_regulation", "has_agreement", "has_budget", "has_agent"))
+            facts[pk] = Counter(
+                {
+                    "villages": 1,
+                    "commitment_points": score,
+                    "working_age": working_age or 0,
+                    "active_where_working_age": active_end if working_age else 0,
+                    "target": target or 0,
+                    "active_where_target": active_end if target else 0,
+                    "has_working_age": 1 if working_age else 0,
+                }
+            )
+        return facts
+
+    @cached_property
+    def activities(self) -> dict[int, Counter]:
+        rows = (
+            Activity.objects.filter(
+                village__in=self.villages, date__gte=self.period.start, date__lte=self.period.last_day
+            )
+            .values("village_id", "kind")
+            .annotate(count=Count("id"), attendees=Sum("attendees"))
+        )
+        working_age = {pk: row["working_age_population"] for pk, row in self.village_rows.items()}
+        facts: dict[int, Counter] = {}
+        for row in rows:
+            numbers = facts.setdefault(row["village_id"], Counter())
+            numbers["activities"] += row["count"]
+            numbers[f"activities_{row['kind']}"] += row["count"]
+            if row["kind"] == Activity.Kind.SOCIALISATION and working_age.get(row["village_id"]):
+                numbers["socialisation_attendees"] += row["attendees"] or 0
+        return facts
+
+    @cached_property
+    def claims(self) -> dict[int, Counter]:
+        rows = (
+            Claim.objects.filter(
+                participant__village__in=self.villages,
+                paid_on__gte=self.period.start,
+                paid_on__lte=self.period.last_day,
+            )
+            .values("participant__village_id")
+            .annotate(count=Count("id"), amount=Sum("amount"))
+        )
+        return {
+            row["participant__village_id"]: Counter({"claims": row["count"], "claims_amount": row["amount"] or 0})
+            for row in rows
+        }
