@@ -8,7 +8,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from demo.branch import DEFAULT_PARTICIPANTS, DEMO_PASSWORD, DEMO_USERS, demo_branch_build
+from demo.branch import DEFAULT_PARTICIPANTS, demo_branch_build
+from demo.users import DEMO_PASSWORD, DEMO_USERS
 from participants.models import Participant
 
 
