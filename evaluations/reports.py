@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from core.formatting import format_decimal, format_thousands
 from evaluations.models import ActionItem, EvaluationCycle, EvaluationStep, Pillar, PillarScore, VillageEvaluation
 from indicators import REGISTRY
 
@@ -45,23 +46,15 @@ class IndicatorRow:
         numerator, denominator = self.end.get("numerator"), self.end.get("denominator")
         if numerator is None or denominator is None:
             return ""
-        return f"{_thousands(numerator)} / {_thousands(denominator)}"
+        return f"{format_thousands(numerator)} / {format_thousands(denominator)}"
 
     @property
     def rule(self) -> str:
         sign = "≥" if self.higher_is_better else "≤"
         return " · ".join(
-            f"{score}: {sign} {_number(t)}" for score, t in zip(range(2, 6), self.thresholds, strict=True)
+            f"{score}: {sign} {format_decimal(t, places=None)}"
+            for score, t in zip(range(2, 6), self.thresholds, strict=True)
         )
-
-
-def _thousands(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
-
-
-def _number(text: str) -> str:
-    value = Decimal(text).normalize()
-    return f"{value:f}".replace(".", ",")
 
 
 def indicator_rows(evaluation: VillageEvaluation) -> dict[str, list[IndicatorRow]]:
@@ -75,7 +68,7 @@ def indicator_rows(evaluation: VillageEvaluation) -> dict[str, list[IndicatorRow
             label=indicator.label if indicator else key,
             definition=indicator.definition if indicator else "",
             pillar=end["pillar"],
-            weight=_number(end["weight"]),
+            weight=format_decimal(end["weight"], places=None),
             higher_is_better=end["higher_is_better"],
             thresholds=end["thresholds"],
             baseline=evaluation.baseline_values.get(key, {}),

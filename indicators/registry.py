@@ -20,6 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import QuerySet
 
+from core.formatting import EMPTY, format_decimal, format_percent, format_rupiah, format_thousands
 from indicators.facts import COHORT_OFFSETS, FUNDING_COLUMNS, Facts
 from indicators.periods import Period
 from indicators.pillars import Pillar
@@ -29,26 +30,17 @@ from villages.models import Activity, Village
 PERCENT = Decimal("0.01")
 
 
-def _thousands(number: int) -> str:
-    return f"{number:,}".replace(",", ".")
-
-
-def _decimal(number: Decimal, places: int = 1) -> str:
-    quantum = Decimal(1).scaleb(-places)
-    return f"{number.quantize(quantum, rounding=ROUND_HALF_UP)}".replace(".", ",")
-
-
 def format_value(value: Decimal | int | None, unit: str) -> str:
-    """A value as Indonesians write it: "—", "12,5%", "Rp 1.234.567", "1.234", "2,5 / 4"."""
+    """A value in its indicator's unit (formatting rules in `core.formatting`): "12,5%", "Rp 1.234.567", "2,5 / 4"."""
     if value is None:
-        return "—"
+        return EMPTY
     if unit == "percent":
-        return f"{_decimal(Decimal(value))}%"
+        return format_percent(value)
     if unit == "rupiah":
-        return f"Rp {_thousands(int(value))}"
+        return format_rupiah(value)
     if unit == "score":
-        return f"{_decimal(Decimal(value))} / 4"
-    return _thousands(int(value))
+        return f"{format_decimal(value)} / 4"
+    return format_thousands(value)
 
 
 @dataclass(frozen=True)

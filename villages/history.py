@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from django.db import models
 
+from core.formatting import format_date, format_rupiah
+
 ACTIONS = {"+": "dibuat", "~": "diubah", "-": "dihapus"}
 # The object an entry is about is named by the entry itself; timestamps are the entry's time.
 HIDDEN_FIELDS = {"created_at", "updated_at", "recorded_by", "participant", "uploaded_by"}
@@ -44,9 +46,9 @@ def _shown(record, field: models.Field, related: dict) -> str:
     if isinstance(value, bool):
         return "ya" if value else "tidak"
     if isinstance(value, datetime.date):
-        return f"{value:%d/%m/%Y}"
+        return format_date(value)
     if isinstance(value, int) and field.name in ("amount", "monthly_income"):
-        return "Rp " + f"{value:,}".replace(",", ".")
+        return format_rupiah(value)
     return str(value)
 
 
