@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
-from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Window
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Sum, Window
 from django.utils import timezone
 
 from indicators import REGISTRY, Period, Result
 from indicators.facts import Facts
+from participants.coverage import COHORT_OFFSETS, CoverageStatus, arrears_grace_months, unpaid_run, with_coverage_status
 from participants.models import Contribution, Participant, VillageMonthStat
 from participants.months import add_months, month_start
 from villages.models import Village
@@ -254,7 +254,7 @@ def cohort_chart(*, series: list[dict], today: datetime.date | None = None) -> l
     rows = []
     for row in series:
         shares = {}
-        for offset in (3, 6, 12):
+        for offset in COHORT_OFFSETS:
             observed = add_months(row["month"], offset) < current and row["new_enrolments"]
             shares[offset] = (
                 (Decimal(row[f"cohort_active_{offset}"]) * 100 / row["new_enrolments"]).quantize(Decimal("0.1"))
@@ -306,33 +306,25 @@ def reminder_text(*, name: str, month: datetime.date, village: Village, about_to
 def follow_up_list(*, village: Village, month: datetime.date | None = None) -> tuple[list[FollowUp], int]:
     """Participants menunggak in `month` (default: this month), those about to lapse first; and their number.
 
-    A participant is menunggak when `month` is unpaid and the unpaid run since the last paid
-    month (or since enrolment) is at most ARREARS_GRACE_MONTHS: the same rule as the statistics.
+    Menunggak is `participants.coverage`'s rule (its queryset form), the same as the statistics and the list.
     """
     month = month or reporting_month()
-    grace = settings.ARREARS_GRACE_MONTHS
-    oldest_covered = add_months(month, -grace)
+    grace = arrears_grace_months()
     # Only payments inside the grace window matter: an older last payment means nonaktif already.
     recent = Contribution.objects.filter(
-        participant=OuterRef("pk"), month__gte=oldest_covered, month__lt=month
+        participant=OuterRef("pk"), month__gte=add_months(month, -grace), month__lt=month
     ).order_by("-month")
     candidates = (
-        village.participants.enrolled_in(month)
-        .annotate(
-            last_paid=Subquery(recent.values("month")[:1]),
-            paid_now=Exists(Contribution.objects.filter(participant=OuterRef("pk"), month=month)),
-        )
-        .filter(paid_now=False)
-        .filter(Q(last_paid__isnull=False) | Q(enrolled_on__gte=add_months(oldest_covered, 1)))
-        .annotate(total=Window(Count("pk")))
+        with_coverage_status(village.participants.all(), month=month)
+        .filter(status=CoverageStatus.ARREARS)
+        .annotate(last_paid=Subquery(recent.values("month")[:1]), total=Window(Count("pk")))
     )
     shown = list(candidates.order_by(F("last_paid").asc(nulls_first=True), "enrolled_on", "name")[:FOLLOW_UP_LIMIT])
     total = shown[0].total if shown else 0
     rows = []
     for participant in shown:
-        enrolled_month = month_start(participant.enrolled_on)
-        covered = max(filter(None, [participant.last_paid, add_months(enrolled_month, -1)]))
-        unpaid = (month.year - covered.year) * 12 + month.month - covered.month
+        unpaid = unpaid_run(enrolled_on=participant.enrolled_on, last_paid=participant.last_paid, month=month)
+        # The last month of the grace: unpaid once more and the participant becomes nonaktif.
         about_to_lapse = unpaid >= grace
         number = whatsapp_number(participant.phone)
         url = ""

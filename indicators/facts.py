@@ -14,19 +14,10 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from indicators.periods import Period
-from participants.models import Claim, Contribution, FundingSource, Participant, VillageMonthStat
+from participants.coverage import COHORT_OFFSETS, FUNDING_COLUMNS, RETENTION_LAGS
+from participants.models import Claim, Contribution, Participant, VillageMonthStat
 from participants.months import add_months
 from villages.models import Activity, Agent, Budget, Commitment, Target, Village
-
-RETAINED_LAGS = (1, 3, 6, 12)
-COHORT_OFFSETS = (3, 6, 12)
-FUNDING_COLUMNS = {
-    FundingSource.SELF: "active_self_funded",
-    FundingSource.VILLAGE_BUDGET: "active_village_budget",
-    FundingSource.REGIONAL_BUDGET: "active_regional_budget",
-    FundingSource.CSR: "active_csr",
-    FundingSource.OTHER: "active_other_funding",
-}
 
 
 class Facts:
@@ -117,7 +108,7 @@ class Facts:
         }
         for column in FUNDING_COLUMNS.values():
             sums[column] = Sum(column, filter=at_end)
-        if period.months in RETAINED_LAGS:
+        if period.months in RETENTION_LAGS:
             sums["retained"] = Sum(f"retained_{period.months}", filter=at_end)
         for offset in COHORT_OFFSETS:
             cohorts = Q(month__gte=add_months(period.start, -offset), month__lte=add_months(period.end, -offset))
@@ -142,7 +133,7 @@ class Facts:
     @cached_property
     def retention_direct(self) -> dict[int, Counter]:
         """Retention for period lengths the statistics table does not hold: an indexed join on contributions."""
-        if self.period.months in RETAINED_LAGS:
+        if self.period.months in RETENTION_LAGS:
             return {}
         end = self.period.end
         rows = (

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from participants.coverage import participant_status
 from participants.models import (
     Claim,
     Contribution,
@@ -74,7 +75,7 @@ class ParticipantAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     def coverage_this_month(self, participant: Participant) -> str:
         if participant.pk is None:
             return "—"
-        status = participant.coverage_status(month_start(timezone.localdate()))
+        status = participant_status(participant, month_start(timezone.localdate()))
         return "—" if status is None else status.label
 
 

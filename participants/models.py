@@ -20,7 +20,7 @@ from simple_history.models import HistoricalRecords
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.id import nik as stdnum_nik
 
-from participants.months import add_months, month_start, months_between
+from participants.months import add_months, month_start
 from villages.models import Village
 
 NIK_FORMAT = RegexValidator(r"^\d{16}$", _("NIK harus 16 angka."))
@@ -44,13 +44,6 @@ class Programme(models.TextChoices):
     JKK = "JKK", _("Jaminan Kecelakaan Kerja (JKK)")
     JKM = "JKM", _("Jaminan Kematian (JKM)")
     JHT = "JHT", _("Jaminan Hari Tua (JHT)")
-
-
-class CoverageStatus(models.TextChoices):
-    ACTIVE = "aktif", _("Aktif")
-    ARREARS = "menunggak", _("Menunggak")
-    INACTIVE = "nonaktif", _("Nonaktif")
-    EXITED = "keluar", _("Keluar")
 
 
 def nik_problems(nik: str, *, birth_date: datetime.date | None, sex: str | None) -> list[str]:
@@ -210,47 +203,6 @@ class Participant(models.Model):
                 )
             exclude = set(exclude or ()) | {"nik"}
         super().validate_unique(exclude=exclude)
-
-    def coverage_status(self, month: datetime.date, *, paid_months: set[datetime.date] | None = None):
-        """This participant's status in `month` (None before enrolment)."""
-        if paid_months is None:
-            paid_months = set(self.contributions.values_list("month", flat=True))
-        return coverage_status(
-            enrolled_on=self.enrolled_on,
-            exit_date=self.exit_date,
-            paid_months=paid_months,
-            month=month,
-            grace_months=settings.ARREARS_GRACE_MONTHS,
-        )
-
-
-def coverage_status(
-    *,
-    enrolled_on: datetime.date,
-    exit_date: datetime.date | None,
-    paid_months: set[datetime.date],
-    month: datetime.date,
-    grace_months: int,
-) -> CoverageStatus | None:
-    """The coverage status of a participant in `month`.
-
-    aktif: the month is paid. menunggak: unpaid, but the unpaid run since the last
-    paid month (or since enrolment) is at most `grace_months` long. nonaktif: a
-    longer unpaid run. keluar: any month after the month of exit. None: before
-    the month of enrolment.
-    """
-    month = month_start(month)
-    first_month = month_start(enrolled_on)
-    if month < first_month:
-        return None
-    if exit_date is not None and month > month_start(exit_date):
-        return CoverageStatus.EXITED
-    if month in paid_months:
-        return CoverageStatus.ACTIVE
-    covered_until = max((paid for paid in paid_months if paid <= month), default=add_months(first_month, -1))
-    covered_until = max(covered_until, add_months(first_month, -1))
-    unpaid_run = months_between(covered_until, month)
-    return CoverageStatus.ARREARS if unpaid_run <= grace_months else CoverageStatus.INACTIVE
 
 
 class ContributionRateQuerySet(models.QuerySet):

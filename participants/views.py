@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from participants import services
-from participants.filters import ParticipantFilter, with_coverage_status
+from participants.coverage import participant_status, with_coverage_status
+from participants.filters import ParticipantFilter
 from participants.forms import ParticipantExitForm, ParticipantForm
 from participants.models import Claim, Contribution, Participant
 from participants.months import add_months, month_range, month_start
@@ -73,7 +74,7 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     this_month = month_start(timezone.localdate())
     first = max(month_start(participant.enrolled_on), add_months(this_month, 1 - COVERAGE_MONTHS))
     coverage = [
-        (month, participant.coverage_status(month, paid_months=paid)) for month in month_range(first, this_month)
+        (month, participant_status(participant, month, paid_months=paid)) for month in month_range(first, this_month)
     ]
     can_change = request.user.has_perm("participants.change_participant")
     # The birth date would give away the masked middle of the NIK; the phone is not the reader's business.
@@ -98,7 +99,7 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "contributions": contributions,
             "claims": claims,
             "coverage": list(reversed(coverage)),
-            "status_now": participant.coverage_status(this_month, paid_months=paid),
+            "status_now": participant_status(participant, this_month, paid_months=paid),
             "history": history,
             "can_change": can_change,
             "can_pay": request.user.has_perm("participants.add_contribution"),

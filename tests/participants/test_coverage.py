@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from participants.models import CoverageStatus, coverage_status
+from participants.coverage import CoverageStatus, coverage_status, participant_status
 from tests.factories import ContributionFactory, ParticipantFactory
 
 ENROLLED = datetime.date(2024, 1, 10)
@@ -77,13 +77,13 @@ def test_grace_is_a_parameter():
 
 
 @pytest.mark.django_db
-def test_the_model_method_reads_paid_months_and_the_setting(batang_barus, settings):
+def test_participant_status_reads_paid_months_and_the_setting(batang_barus, settings):
     participant = ParticipantFactory(village=batang_barus, enrolled_on=ENROLLED)
     ContributionFactory(participant=participant, month=month(2024, 1))
-    assert participant.coverage_status(month(2024, 1)) == CoverageStatus.ACTIVE
-    assert participant.coverage_status(month(2024, 4)) == CoverageStatus.ARREARS
-    assert participant.coverage_status(month(2024, 5)) == CoverageStatus.INACTIVE
+    assert participant_status(participant, month(2024, 1)) == CoverageStatus.ACTIVE
+    assert participant_status(participant, month(2024, 4)) == CoverageStatus.ARREARS
+    assert participant_status(participant, month(2024, 5)) == CoverageStatus.INACTIVE
     settings.ARREARS_GRACE_MONTHS = 4
-    assert participant.coverage_status(month(2024, 5)) == CoverageStatus.ARREARS
+    assert participant_status(participant, month(2024, 5)) == CoverageStatus.ARREARS
     participant.exit_date, participant.exit_reason = datetime.date(2024, 2, 1), "berhenti"
-    assert participant.coverage_status(month(2024, 3)) == CoverageStatus.EXITED
+    assert participant_status(participant, month(2024, 3)) == CoverageStatus.EXITED

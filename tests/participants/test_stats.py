@@ -11,15 +11,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from participants.models import (
-    Contribution,
-    CoverageStatus,
-    FundingSource,
-    Occupation,
-    Participant,
-    VillageMonthStat,
-    coverage_status,
-)
+from participants.coverage import CoverageStatus, coverage_status
+from participants.models import Contribution, FundingSource, Occupation, Participant, VillageMonthStat
 from participants.months import add_months, month_range
 from participants.stats import stats_refresh, stats_refresh_all
 from tests.factories import ContributionFactory, ParticipantFactory
