@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.formatting import format_rupiah
 from participants.coverage import participant_status
 from participants.models import (
     Claim,
@@ -21,10 +22,6 @@ from participants.models import (
 from participants.months import month_start
 from villages.admin_scope import ReadOnlyAdminMixin, ScopedAdminMixin
 from villages.models import PROGRAMME_START_YEAR
-
-
-def rupiah(amount: int | None) -> str:
-    return "—" if amount is None else "Rp " + f"{amount:,}".replace(",", ".")
 
 
 class ContributionInline(ScopedAdminMixin, admin.TabularInline):
@@ -89,13 +86,13 @@ class ContributionRateAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def minimum_contribution(self, rate: ContributionRate) -> str:
         if rate.pk is None:
             return "—"
-        return rupiah(rate.monthly_amount(income=rate.minimum_income, with_jht=False))
+        return format_rupiah(rate.monthly_amount(income=rate.minimum_income, with_jht=False))
 
     @admin.display(description=_("iuran minimum dengan JHT"))
     def minimum_contribution_with_jht(self, rate: ContributionRate) -> str:
         if rate.pk is None:
             return "—"
-        return rupiah(rate.monthly_amount(income=rate.minimum_income, with_jht=True))
+        return format_rupiah(rate.monthly_amount(income=rate.minimum_income, with_jht=True))
 
 
 class ContributionYearFilter(admin.SimpleListFilter):
