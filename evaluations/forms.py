@@ -1,39 +1,24 @@
-"""Forms of the anev pages. Dates are typed dd/mm/yyyy; months as mm/yyyy."""
+"""Forms of the anev pages. Dates are typed dd/mm/yyyy and months mm/yyyy (the fields of `core.forms`)."""
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 
 import django_filters
 from django import forms
 from django.utils import timezone
 
+from core.forms import DateField, MonthField
 from evaluations.models import ActionItem, EvaluationCycle, Pillar, Rubric, VillageEvaluation
 from villages.models import Regency
 
 MONTH_HELP = "Bulan dan tahun, mis. 01/2019."
 
 
-class MonthField(forms.DateField):
-    """A month typed as mm/yyyy, stored as its first day."""
-
-    input_formats = ["%m/%Y", "%d/%m/%Y"]
-
-    def to_python(self, value):
-        day = super().to_python(value)
-        return day.replace(day=1) if day else day
-
-    def prepare_value(self, value):
-        if isinstance(value, datetime.date):
-            return value.strftime("%m/%Y")
-        return value
-
-
 class CycleForm(forms.ModelForm):
     start_month = MonthField(label="Bulan awal", help_text=MONTH_HELP)
     end_month = MonthField(label="Bulan akhir", help_text=f"{MONTH_HELP} Satu siklus biasanya tiga tahun.")
-    baseline_date = forms.DateField(
+    baseline_date = DateField(
         label="Tanggal baseline", help_text="dd/mm/yyyy; nilai baseline = 12 bulan yang berakhir pada bulan ini."
     )
 
@@ -98,7 +83,7 @@ class ReturnForm(forms.Form):
 
 
 class ActionItemForm(forms.ModelForm):
-    due_date = forms.DateField(label="Tenggat", help_text="dd/mm/yyyy")
+    due_date = DateField(label="Tenggat", help_text="dd/mm/yyyy")
 
     class Meta:
         model = ActionItem

@@ -1,8 +1,6 @@
-"""Forms for village officials on phones: one column, dd/mm/yyyy dates, amounts as people write them."""
+"""Forms for village officials on phones: one column, dd/mm/yyyy dates (`core.forms`), amounts as people write them."""
 
 from __future__ import annotations
-
-import datetime
 
 from django import forms
 from django.conf import settings
@@ -10,69 +8,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateField, MonthField, RupiahField
+from core.parsing import normalise_digits
 from participants.models import Claim, Contribution, FundingSource, ImportBatch, Participant, Programme, Sex
-from participants.months import month_start
-from participants.parsing import parse_month, parse_rupiah
 from participants.services import PAYMENT_PERIODS
 from villages.models import Village
-
-DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d%m%Y", "%Y-%m-%d"]
-
-
-class DateInput(forms.DateInput):
-    """A text box, not the browser's date picker: typing 14031985 on a phone keypad is quickest."""
-
-    input_type = "text"
-
-    def __init__(self, attrs: dict | None = None):
-        base = {"inputmode": "numeric", "placeholder": "dd/mm/yyyy", "autocomplete": "off"}
-        super().__init__(attrs={**base, **(attrs or {})}, format="%d/%m/%Y")
-
-
-class DateField(forms.DateField):
-    widget = DateInput
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("input_formats", DATE_FORMATS)
-        kwargs.setdefault("help_text", _("Format dd/mm/yyyy, misalnya 14/03/1985."))
-        super().__init__(**kwargs)
-        self.error_messages["invalid"] = _("Tulis tanggal sebagai dd/mm/yyyy, misalnya 14/03/1985.")
-
-
-class RupiahField(forms.IntegerField):
-    """Whole Rupiah, accepting `1500000`, `1.500.000` or `Rp 1.500.000`."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("min_value", 0)
-        super().__init__(**kwargs)
-        self.widget = forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "Rp"})
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        amount = parse_rupiah(value)
-        if amount is None:
-            raise ValidationError(_("Tulis jumlah dalam Rupiah, misalnya 1.500.000."), code="invalid")
-        return amount
-
-
-class MonthField(forms.DateField):
-    """A month written mm/yyyy; cleaned to its first day."""
-
-    widget = forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "mm/yyyy", "autocomplete": "off"})
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        if isinstance(value, datetime.date):
-            return month_start(value)
-        month = parse_month(value)
-        if month is None:
-            raise ValidationError(_("Tulis bulan sebagai mm/yyyy, misalnya 03/2025."), code="invalid")
-        return month
-
-    def prepare_value(self, value):
-        return f"{value:%m/%Y}" if isinstance(value, datetime.date) else value
 
 
 def village_field_for(form: forms.Form, user) -> None:
@@ -125,10 +65,13 @@ class ParticipantForm(forms.ModelForm):
             self.instance.village = self.only_village
 
     def clean_nik(self) -> str:
-        return "".join(self.cleaned_data["nik"].split())
+        return "".join(normalise_digits(self.cleaned_data["nik"]).split())
 
     def clean_kpj(self) -> str | None:
-        return "".join((self.cleaned_data.get("kpj") or "").split()) or None
+        return "".join(normalise_digits(self.cleaned_data.get("kpj") or "").split()) or None
+
+    def clean_phone(self) -> str:
+        return normalise_digits(self.cleaned_data.get("phone") or "")
 
 
 class ParticipantExitForm(forms.Form):

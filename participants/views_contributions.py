@@ -11,12 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from core.forms import form_add_service_error
 from participants import services
 from participants.forms import ClaimForm, ContributionForm, MonthlyPaymentsForm
 from participants.models import Contribution, ContributionRate
 from participants.months import month_start
 from participants.views import participant_for_user
-from villages.forms import form_add_service_error
 
 
 def _proposal(form: ContributionForm, participant) -> int | None:

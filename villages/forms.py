@@ -1,39 +1,18 @@
-"""The engagement activity form (one column, dd/mm/yyyy, the official's own villages only), and the one
-way every form of the project shows a service's refusal."""
+"""The engagement activity form: one column, dd/mm/yyyy (`core.forms`), the official's own villages only."""
 
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateField
+from core.forms import form_add_service_error as form_add_service_error  # views move to core.forms in their own commits
 from villages.models import Activity, Village
 
 
-def form_add_service_error(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form, field by field where it names one."""
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
-
-
-DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d%m%Y", "%Y-%m-%d"]
-
-
 class ActivityForm(forms.ModelForm):
-    date = forms.DateField(
-        label=_("Tanggal"),
-        input_formats=DATE_FORMATS,
-        initial=timezone.localdate,
-        widget=forms.DateInput(
-            format="%d/%m/%Y",
-            attrs={"inputmode": "numeric", "placeholder": "dd/mm/yyyy", "autocomplete": "off"},
-        ),
-        error_messages={"invalid": _("Tulis tanggal sebagai dd/mm/yyyy, misalnya 02/05/2025.")},
-    )
+    date = DateField(label=_("Tanggal"), initial=timezone.localdate)
 
     class Meta:
         model = Activity
