@@ -1,4 +1,4 @@
-"""Filters of the dashboards and the villages list: region, kind, name, period and sort order."""
+"""Filters of the dashboards, the villages, claims and commitments lists: region, kind, name, period, sort order."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from django import forms
 from django.utils import timezone
 
 from indicators import REGISTRY, Period
+from participants.models import Claim, Programme
 from participants.months import add_months, month_start
-from villages.models import District, Regency, Village
+from villages.models import Commitment, CommitmentState, District, Regency, Village
 
 PERIOD_PRESETS = [
     ("12", "12 bulan penuh terakhir"),
@@ -126,3 +127,66 @@ def sort_order(params, *, default: str = "code") -> tuple[str, bool]:
     if key not in dict(SORT_CHOICES):
         return "code", False
     return key, descending
+
+
+class ClaimFilter(django_filters.FilterSet):
+    """Programme and payment status of the claims list; the villages and the period come from the page scope."""
+
+    class Status:
+        PAID = "dibayar"
+        UNPAID = "belum"
+
+    village = django_filters.CharFilter(field_name="participant__village__code", label="Kode desa")
+    programme = django_filters.ChoiceFilter(choices=Programme.choices, label="Program", empty_label="Semua program")
+    status = django_filters.ChoiceFilter(
+        choices=[(Status.PAID, "Sudah dibayar"), (Status.UNPAID, "Belum dibayar")],
+        label="Pembayaran",
+        empty_label="Semua klaim",
+        method="filter_status",
+    )
+
+    class Meta:
+        model = Claim
+        fields = ["village", "programme", "status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _bootstrap(self.form)
+        self.form.fields["village"].widget.attrs["placeholder"] = "13.02.07.2006"
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(paid_on__isnull=value == self.Status.UNPAID)
+
+    def description(self) -> dict[str, str]:
+        if not self.is_bound or not self.form.is_valid():
+            return {}
+        return {
+            str(self.filters[name].label): str(dict(getattr(self.form.fields[name], "choices", ())).get(value, value))
+            for name, value in self.form.cleaned_data.items()
+            if value
+        }
+
+
+class CommitmentFilter(django_filters.FilterSet):
+    """Which commitments needing renewal to list: lapsed or lapsing, regulation or agreement, per regency."""
+
+    state = django_filters.ChoiceFilter(
+        choices=[(CommitmentState.LAPSING.value, "Segera berakhir"), (CommitmentState.LAPSED.value, "Sudah berakhir")],
+        label="Keadaan",
+        empty_label="Berakhir dan segera berakhir",
+    )
+    kind = django_filters.ChoiceFilter(choices=Commitment.Kind.choices, label="Jenis", empty_label="Semua jenis")
+    regency = django_filters.ModelChoiceFilter(
+        field_name="village__district__regency",
+        queryset=Regency.objects.order_by("code"),
+        label="Kabupaten/kota",
+        empty_label="Semua kabupaten/kota",
+    )
+
+    class Meta:
+        model = Commitment
+        fields = ["state", "kind", "regency"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _bootstrap(self.form)

@@ -14,15 +14,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Sum, Window
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Window
 from django.utils import timezone
 
 from indicators import REGISTRY, Period, Result
 from indicators.facts import Facts
 from participants.coverage import COHORT_OFFSETS, CoverageStatus, arrears_grace_months, unpaid_run, with_coverage_status
-from participants.models import Contribution, Participant, VillageMonthStat
+from participants.models import Claim, Contribution, Participant, VillageMonthStat
 from participants.months import add_months, month_start
-from villages.models import Village
+from villages.models import Commitment, CommitmentState, Village
 
 HEADLINE_KEYS = (
     "active_participants",
@@ -341,3 +341,53 @@ def follow_up_list(*, village: Village, month: datetime.date | None = None) -> t
             )
         )
     return rows, total
+
+
+# --- claims and commitments --------------------------------------------------------------------------------------
+
+
+def claims_of(*, claims: QuerySet[Claim], villages: QuerySet[Village], period: Period) -> QuerySet[Claim]:
+    """Claims of `villages` paid in the period (as the claims indicators count them), and those not yet paid
+    whose event falls in it; newest first, unpaid on top."""
+    paid = Q(paid_on__gte=period.start, paid_on__lte=period.last_day)
+    unpaid = Q(paid_on__isnull=True, event_date__gte=period.start, event_date__lte=period.last_day)
+    return (
+        claims.filter(participant__village__in=villages)
+        .filter(paid | unpaid)
+        .select_related("participant__village__district__regency")
+        .order_by(F("paid_on").desc(nulls_first=True), "-event_date", "-pk")
+    )
+
+
+def claim_totals(*, claims: QuerySet[Claim]) -> dict:
+    """How many claims, how many paid and the Rupiah paid (one query)."""
+    totals = claims.order_by().aggregate(
+        count=Count("pk"),
+        paid=Count("pk", filter=Q(paid_on__isnull=False)),
+        amount=Sum("amount", filter=Q(paid_on__isnull=False)),
+    )
+    return {**totals, "amount": totals["amount"] or 0, "unpaid": totals["count"] - totals["paid"]}
+
+
+def village_claims(*, village: Village, limit: int) -> tuple[list[Claim], dict]:
+    """A village's latest claims and its totals since it has had participants (two queries)."""
+    claims = Claim.objects.filter(participant__village=village)
+    latest = list(
+        claims.select_related("participant").order_by(F("paid_on").desc(nulls_first=True), "-event_date", "-pk")[:limit]
+    )
+    return latest, claim_totals(claims=claims)
+
+
+def commitments_to_renew(*, commitments: QuerySet[Commitment], today: datetime.date) -> QuerySet[Commitment]:
+    """Lapsed and lapsing commitments nobody has renewed, the soonest end date first."""
+    return (
+        commitments.needing_renewal(today=today)
+        .select_related("village__district__regency")
+        .order_by("valid_until", "village__code", "pk")
+    )
+
+
+def renewal_counts(*, commitments: QuerySet[Commitment], today: datetime.date) -> dict[str, int]:
+    """How many have lapsed and how many lapse soon (one query)."""
+    counts = dict(commitments.needing_renewal(today=today).order_by().values_list("state").annotate(total=Count("pk")))
+    return {state: counts.get(state, 0) for state in (CommitmentState.LAPSED, CommitmentState.LAPSING)}

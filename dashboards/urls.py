@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from dashboards.views import exports, regions, villages
+from dashboards.views import claims, commitments, exports, regions, villages
 
 app_name = "dashboard"
 
@@ -12,4 +12,7 @@ urlpatterns = [
     path("villages/<str:code>/export/<slug:table>.<slug:fmt>", exports.village_export, name="village_export"),
     path("regions/<str:code>/", regions.region_detail, name="region_detail"),
     path("export/<slug:table>.<slug:fmt>", exports.scope_export, name="export"),
+    path("commitments/", commitments.commitment_list, name="commitment_list"),
+    path("claims/", claims.claim_list, name="claim_list"),
+    path("claims/export.<slug:fmt>", claims.claim_export, name="claim_export"),
 ]

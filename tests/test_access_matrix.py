@@ -30,7 +30,7 @@ from tests.conftest import BATANG_BARUS, SIKALANG
 from tests.factories import ActivityFactory, ContributionFactory, ParticipantFactory, UserFactory, village
 from villages.access import ROLE_HEAD, ROLE_OFFICIAL, ROLE_STAFF
 from villages.admin_scope import ScopedAdminMixin
-from villages.models import Activity, Village
+from villages.models import Activity, Commitment, Village
 
 LOGIN = "login"  # anonymous users are sent to the login page
 ROLES = ("anonymous", "official", "outsider", "staff", "head")
@@ -63,6 +63,17 @@ class World:
     @cached_property
     def activity(self) -> Activity:
         return ActivityFactory(village=self.village, title="Sosialisasi Batang Barus")
+
+    @cached_property
+    def commitment(self) -> Commitment:
+        """A cooperation agreement of Batang Barus that has lapsed: on the list of what to renew."""
+        return Commitment.objects.create(
+            village=self.village,
+            kind=Commitment.Kind.AGREEMENT,
+            number="PKS/BB/2019",
+            signed_on=datetime.date(2019, 3, 20),
+            valid_until=datetime.date(2022, 3, 19),
+        )
 
     @cached_property
     def import_batch(self) -> ImportBatch:
@@ -160,6 +171,14 @@ def village_name(world: World) -> str:
     return world.village.name
 
 
+def claimant(world: World) -> str:
+    return world.claim.participant.name
+
+
+def claim_period(world: World) -> str:
+    return "?period=custom&start=01/2024&end=06/2024"
+
+
 ROWS: dict[str, Row] = {
     "home": Row(expect=scoped(official=302, outsider=302)),  # officials go to their village page
     "participants:list": Row(expect=LIST_PAGE, marker=participant_name),
@@ -199,6 +218,11 @@ ROWS: dict[str, Row] = {
     ),
     "dashboard:export": Row(
         expect=LIST_PAGE, kwargs=lambda world: {"table": "peringkat", "fmt": "csv"}, marker=village_name
+    ),
+    "dashboard:commitment_list": Row(expect=LIST_PAGE, marker=lambda world: world.commitment.number),
+    "dashboard:claim_list": Row(expect=LIST_PAGE, marker=claimant, query=claim_period),
+    "dashboard:claim_export": Row(
+        expect=LIST_PAGE, kwargs=lambda world: {"fmt": "csv"}, marker=claimant, query=claim_period
     ),
     "healthz": Row(expect=dict.fromkeys(ROLES, 200)),
 }

@@ -12,7 +12,7 @@ import datetime
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -182,9 +182,55 @@ class Assignment(models.Model):
         return f"{self.user} → {self.village}"
 
 
+# A regulation or agreement that ends within this many days is flagged for renewal.
+COMMITMENT_NOTICE_DAYS = 90
+
+
+class CommitmentState(models.TextChoices):
+    """Where a commitment stands today; only the lapsed and the lapsing ones need the branch's attention."""
+
+    IN_FORCE = "berlaku", _("Berlaku")
+    LAPSING = "segera_berakhir", _("Segera berakhir")
+    LAPSED = "berakhir", _("Sudah berakhir")
+    RENEWED = "diperbarui", _("Sudah diperbarui")
+
+
 class CommitmentQuerySet(models.QuerySet):
+    def for_user(self, user) -> CommitmentQuerySet:
+        return self.filter(village__in=Village.objects.for_user(user))
+
     def in_force(self, *, on: datetime.date) -> CommitmentQuerySet:
         return self.filter(signed_on__lte=on).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+
+    def with_state(self, *, today: datetime.date) -> CommitmentQuerySet:
+        """Annotate `state` (a CommitmentState) and `renewed`.
+
+        A commitment with an end date is renewed when a later one of the same village and kind
+        runs longer (or without end); otherwise it has lapsed once its end date is past, and is
+        lapsing when that date is at most COMMITMENT_NOTICE_DAYS away.
+        """
+        later = (
+            Commitment.objects.filter(
+                village=OuterRef("village"), kind=OuterRef("kind"), signed_on__gte=OuterRef("signed_on")
+            )
+            .exclude(pk=OuterRef("pk"))
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=OuterRef("valid_until")))
+        )
+        notice_until = today + datetime.timedelta(days=COMMITMENT_NOTICE_DAYS)
+        return self.annotate(renewed=Exists(later)).annotate(
+            state=Case(
+                When(valid_until__isnull=True, then=Value(CommitmentState.IN_FORCE)),
+                When(renewed=True, then=Value(CommitmentState.RENEWED)),
+                When(valid_until__lt=today, then=Value(CommitmentState.LAPSED)),
+                When(valid_until__lte=notice_until, then=Value(CommitmentState.LAPSING)),
+                default=Value(CommitmentState.IN_FORCE),
+                output_field=models.CharField(),
+            )
+        )
+
+    def needing_renewal(self, *, today: datetime.date) -> CommitmentQuerySet:
+        """Lapsed or lapsing, and not renewed."""
+        return self.with_state(today=today).filter(state__in=[CommitmentState.LAPSED, CommitmentState.LAPSING])
 
 
 class Commitment(models.Model):

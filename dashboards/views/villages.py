@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from dashboards import selectors
 from dashboards.views import charts
@@ -21,6 +22,7 @@ VILLAGE_TABLES = {
     "kegiatan": "Kegiatan terakhir",
 }
 RECENT_ACTIVITIES = 10
+RECENT_CLAIMS = 10
 
 
 def scoped_village(request: HttpRequest, code: str) -> Village:
@@ -57,17 +59,20 @@ def village_detail(request: HttpRequest, code: str) -> HttpResponse:
     month = selectors.reporting_month()
     follow_ups, follow_up_total = selectors.follow_up_list(village=village, month=month)
     reported = selectors.reporting_completeness(villages=scope.villages, month=month).get(village.pk, {})
-    today = month
+    today = timezone.localdate()
+    claims, claim_totals = selectors.village_claims(village=village, limit=RECENT_CLAIMS)
     context.update(
         {
             "scope": scope,
             "village": village,
-            "commitments": list(village.commitments.all()),
+            "commitments": list(village.commitments.with_state(today=today)),
             "agents": list(village.agents.all()),
             "awards": list(village.awards.all()),
             "targets": list(village.targets.all()[:5]),
             "budgets": list(village.budgets.all()[:5]),
             "activities": list(village.activities.order_by("-date", "-id")[:RECENT_ACTIVITIES]),
+            "claims": claims,
+            "claim_totals": claim_totals,
             "commitment_score": context["headline"]["commitment"].current,
             "follow_ups": follow_ups,
             "follow_up_total": follow_up_total,
