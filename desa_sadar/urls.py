@@ -17,4 +17,5 @@ urlpatterns = [
     path("activities/", include("villages.urls")),
     path("participants/", include("participants.urls")),
     path("evaluations/", include("evaluations.urls")),
+    path("api/", include("api.urls")),
 ]
