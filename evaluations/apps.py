@@ -8,7 +8,7 @@ class EvaluationsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from villages.roles import ensure_roles
+        from villages.permissions import ensure_roles
 
         # The last app of the project: by the time its post_migrate fires, the
         # permissions of every app exist, so the roles can be given them.

@@ -29,7 +29,7 @@ from evaluations.forms import (
     TrackerFilter,
 )
 from evaluations.models import ActionItem, EvaluationCycle, Pillar, VillageEvaluation
-from villages.access import is_branch_user
+from villages.access import get_for_user_or_404, is_branch_user
 from villages.forms import form_add_service_error
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -46,16 +46,13 @@ def _cycle_for_branch(request: HttpRequest, pk: int) -> EvaluationCycle:
 
 
 def _evaluation(request: HttpRequest, pk: int) -> VillageEvaluation:
-    return get_object_or_404(
-        VillageEvaluation.objects.for_user(request.user).select_related("cycle__rubric", "village__district__regency"),
-        pk=pk,
+    return get_for_user_or_404(
+        VillageEvaluation, request.user, pk=pk, related=("cycle__rubric", "village__district__regency")
     )
 
 
 def _action_item(request: HttpRequest, pk: int) -> ActionItem:
-    return get_object_or_404(
-        ActionItem.objects.for_user(request.user).select_related("evaluation__cycle", "evaluation__village"), pk=pk
-    )
+    return get_for_user_or_404(ActionItem, request.user, pk=pk, related=("evaluation__cycle", "evaluation__village"))
 
 
 def _post_only(request: HttpRequest, perm: str) -> HttpResponse | None:

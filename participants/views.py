@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -17,6 +17,7 @@ from participants.filters import ParticipantFilter
 from participants.forms import ParticipantExitForm, ParticipantForm
 from participants.models import Claim, Contribution, Participant
 from participants.months import add_months, month_range, month_start
+from villages.access import get_for_user_or_404
 from villages.forms import form_add_service_error
 from villages.history import history_entries
 
@@ -26,7 +27,7 @@ COVERAGE_MONTHS = 24
 
 def participant_for_user(request: HttpRequest, pk: int) -> Participant:
     """The participant if it is in the user's scope; 404 otherwise ("not yours" looks like "not found")."""
-    return get_object_or_404(Participant.objects.for_user(request.user).select_related("village__district"), pk=pk)
+    return get_for_user_or_404(Participant, request.user, pk=pk, related=("village__district",))
 
 
 @login_required

@@ -7,10 +7,11 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from villages import services
+from villages.access import get_for_user_or_404
 from villages.forms import ActivityForm, form_add_service_error
 from villages.history import history_entries
 from villages.models import Activity, Village
@@ -19,7 +20,7 @@ PAGE_SIZE = 25
 
 
 def activity_for_user(request: HttpRequest, pk: int) -> Activity:
-    return get_object_or_404(Activity.objects.for_user(request.user).select_related("village"), pk=pk)
+    return get_for_user_or_404(Activity, request.user, pk=pk, related=("village",))
 
 
 @login_required

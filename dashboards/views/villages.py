@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 
 from dashboards import selectors
 from dashboards.views import charts
 from dashboards.views.common import export_links, figures, page_scope, period_scope
+from villages.access import get_for_user_or_404
 from villages.models import Village
 
 LIST_PAGE_SIZE = 100
@@ -26,7 +27,7 @@ RECENT_CLAIMS = 10
 
 
 def scoped_village(request: HttpRequest, code: str) -> Village:
-    return get_object_or_404(Village.objects.for_user(request.user).select_related("district__regency"), code=code)
+    return get_for_user_or_404(Village, request.user, code=code, related=("district__regency",))
 
 
 @login_required

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from tests.factories import ActivityFactory, UserFactory
-from villages.access import ROLE_OFFICIAL, is_branch_head, is_branch_user, is_village_official
+from villages.access import ROLE_OFFICIAL
 from villages.models import Agent, Award, Budget, Commitment, Target, Village
 
 pytestmark = pytest.mark.django_db
@@ -53,19 +53,6 @@ def test_scope_fails_closed(case, batang_barus, staff_user):
     else:
         user = UserFactory(username="operator.kosong", role=ROLE_OFFICIAL)
     assert not Village.objects.for_user(user).exists()
-
-
-def test_a_user_with_no_group_is_not_branch_even_with_an_assignment(batang_barus):
-    user = UserFactory(username="tanpa.peran", villages=[batang_barus])
-    assert not is_branch_user(user)
-    assert not is_village_official(user)
-
-
-def test_role_helpers(staff_user, head_user, official):
-    assert is_branch_user(staff_user) and not is_branch_head(staff_user)
-    assert is_branch_head(head_user)
-    assert is_village_official(official) and not is_branch_user(official)
-    assert not is_branch_user(AnonymousUser())
 
 
 def test_an_official_given_a_branch_role_becomes_branch_wide(official):

@@ -1,4 +1,8 @@
-"""Creates the four roles and their Django permissions after every migrate (idempotent)."""
+"""The permission matrix: the Django permissions each role (a Django group) holds.
+
+`ensure_roles` creates the four groups and sets exactly these permissions after every
+migrate (idempotent); the role names and the village scope are in villages/access.py.
+"""
 
 from __future__ import annotations
 
@@ -66,6 +70,7 @@ def _matching(pattern: str):
 
 
 def ensure_roles(**kwargs) -> None:
+    """Create the role groups and give each exactly its permissions (a post_migrate receiver)."""
     for role, patterns in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role)
         wanted = set()
