@@ -1,9 +1,7 @@
-"""Tables to .xlsx (openpyxl) and CSV, with the period and filters written at the top, each export logged."""
+"""Dashboard tables to .xlsx and CSV (written safely by `core.spreadsheets`), period and filters on top, logged."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Sequence
 from decimal import Decimal
@@ -16,9 +14,10 @@ from django.utils.text import slugify
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from core.formatting import format_datetime
+from core.spreadsheets import csv_text, spreadsheet_response, xlsx_bytes
 from villages.models import ExportLog
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = ("xlsx", "csv")
 
 
@@ -49,7 +48,7 @@ def export_response(
         ("Judul", title),
         ("Cabang", settings.BRANCH_NAME),
         *description.items(),
-        ("Diunduh", f"{now:%d/%m/%Y %H:%M} oleh {user.get_username()}"),
+        ("Diunduh", f"{format_datetime(now)} oleh {user.get_username()}"),
     ]
     filename = f"{slugify(title)}-{now:%Y%m%d-%H%M}.{file_format}"
     if file_format == "xlsx":
@@ -66,21 +65,11 @@ def export_response(
             cell.font = Font(bold=True)
         for row in rows:
             sheet.append([_cell(value) for value in row])
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+        response = spreadsheet_response(xlsx_bytes(workbook), filename=filename)
     else:
-        text = io.StringIO()
-        writer = csv.writer(text)
-        for name, value in context:
-            writer.writerow([name, value])
-        writer.writerow([])
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow(["" if value is None else _cell(value) for value in row])
-        # The byte-order mark lets Excel open the file as UTF-8.
-        response = HttpResponse("\ufeff" + text.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        table = [[name, _cell(value)] for name, value in context] + [[], list(header)]
+        table += [[_cell(value) for value in row] for row in rows]
+        response = spreadsheet_response(csv_text(table), filename=filename)
     ExportLog.objects.create(
         user=user,
         what=title,

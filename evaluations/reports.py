@@ -6,7 +6,6 @@ from a new computation, so an approved evaluation reads the same forever.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -21,6 +20,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from core.formatting import format_decimal, format_thousands
+from core.spreadsheets import xlsx_bytes
 from evaluations.models import ActionItem, EvaluationCycle, EvaluationStep, Pillar, PillarScore, VillageEvaluation
 from indicators import REGISTRY
 
@@ -259,6 +259,4 @@ def cycle_summary_xlsx(*, cycle: EvaluationCycle, user) -> bytes:
         for index in range(1, worksheet.max_column + 1):
             worksheet.column_dimensions[get_column_letter(index)].width = 18
     sheet["A1"].font = Font(bold=True, size=13)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(workbook)

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from core.spreadsheets import spreadsheet_response
 from participants.forms import ImportUploadForm
 from participants.imports import (
     COLUMNS,
@@ -21,7 +22,6 @@ from participants.imports import (
 )
 from participants.models import ImportBatch
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KINDS = {"peserta": ImportBatch.Kind.PARTICIPANTS, "iuran": ImportBatch.Kind.CONTRIBUTIONS}
 PERMISSION = {
     ImportBatch.Kind.PARTICIPANTS: "participants.add_participant",
@@ -38,12 +38,6 @@ def _kind(kind: str) -> str:
 def batch_for_user(request: HttpRequest, pk) -> ImportBatch:
     """An upload is its uploader's only: anyone else gets a 404."""
     return get_object_or_404(request.user.import_batches.select_related("village"), pk=pk)
-
-
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @login_required
@@ -88,7 +82,7 @@ def _recent(request: HttpRequest):
 @login_required
 def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     batch_kind = _kind(kind)
-    return _xlsx(template_workbook(kind=batch_kind), f"templat-{kind}.xlsx")
+    return spreadsheet_response(template_workbook(kind=batch_kind), filename=f"templat-{kind}.xlsx")
 
 
 @login_required
@@ -141,4 +135,4 @@ def import_rejected(request: HttpRequest, pk) -> HttpResponse:
     except ImportFileError as error:
         messages.error(request, str(error))
         return redirect("participants:import_preview", pk=batch.pk)
-    return _xlsx(content, f"ditolak-{batch.pk}.xlsx")
+    return spreadsheet_response(content, filename=f"ditolak-{batch.pk}.xlsx")
