@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from api import selectors, services
 from api.fields import MAX_ID
 from api.forms import TokenForm
-from villages.forms import form_add_service_error
+from core.forms import form_add_service_error
 
 
 @never_cache
