@@ -8,6 +8,7 @@ import django_filters
 from django import forms
 from django.utils import timezone
 
+from dashboards.selectors import RANKING_KEYS
 from indicators import REGISTRY, Period
 from participants.models import Claim, Programme
 from participants.months import add_months, month_start
@@ -116,17 +117,35 @@ class PeriodForm(forms.Form):
         return Period.last_full_months(12, today=self.today)
 
 
-SORT_CHOICES = [("code", "Kode"), ("name", "Nama")] + [(key, indicator.label) for key, indicator in REGISTRY.items()]
+# Rankings everywhere (dashboard, villages list, regency and kecamatan pages, their exports) start from the same
+# order: the best coverage first.
+DEFAULT_SORT = "-coverage"
+SORT_CHOICES = [("code", "Kode desa"), ("name", "Nama desa")] + [(key, REGISTRY[key].label) for key in RANKING_KEYS]
 
 
-def sort_order(params, *, default: str = "code") -> tuple[str, bool]:
-    """(indicator key or "code"/"name", descending) from ?sort=key or ?sort=-key."""
+def sort_order(params, *, default: str = DEFAULT_SORT) -> tuple[str, bool]:
+    """(a ranking column's indicator key or "code"/"name", descending) from ?sort=key or ?sort=-key."""
     raw = (params.get("sort") or default).strip()
     descending = raw.startswith("-")
     key = raw.lstrip("-")
     if key not in dict(SORT_CHOICES):
-        return "code", False
+        key, descending = default.lstrip("-"), default.startswith("-")
     return key, descending
+
+
+def sort_options() -> list[tuple[str, str]]:
+    """The choices of the "Urutkan" control: each ranking indicator both ways, then the name and the code."""
+    options = []
+    for key in RANKING_KEYS:
+        label = REGISTRY[key].label
+        options += [(f"-{key}", f"{label}: tertinggi dahulu"), (key, f"{label}: terendah dahulu")]
+    return [*options, ("name", "Nama desa: A–Z"), ("-name", "Nama desa: Z–A"), ("code", "Kode desa")]
+
+
+def sort_label(key: str, descending: bool) -> str:
+    """The order in words, shown above a ranking."""
+    value = f"-{key}" if descending else key
+    return dict(sort_options()).get(value, "Kode desa")
 
 
 class ClaimFilter(django_filters.FilterSet):

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from dashboards import selectors
-from dashboards.filters import PeriodForm, VillageFilter, sort_order
+from dashboards.filters import DEFAULT_SORT, PeriodForm, VillageFilter, sort_label, sort_options, sort_order
 from indicators import Period
 from participants.months import add_months
 from villages.models import District, Village
@@ -33,13 +33,28 @@ class Scope:
     descending: bool = False
     extra: dict = field(default_factory=dict)
 
+    @property
+    def sort_value(self) -> str:
+        """The order as ?sort= writes it, for the "Urutkan" control."""
+        return f"-{self.sort}" if self.descending else self.sort
+
+    @property
+    def sort_label(self) -> str:
+        return sort_label(self.sort, self.descending)
+
+    @property
+    def sort_options(self) -> list[tuple[str, str]]:
+        return sort_options()
+
     def description(self) -> dict[str, str]:
         """Period and filters in words, written into exports."""
         chosen = self.filterset.description() if self.filterset is not None else {}
         return {"Periode": self.period.label, **self.extra, **chosen}
 
 
-def page_scope(request: HttpRequest, *, villages: QuerySet[Village] | None = None, default_sort: str = "code") -> Scope:
+def page_scope(
+    request: HttpRequest, *, villages: QuerySet[Village] | None = None, default_sort: str = DEFAULT_SORT
+) -> Scope:
     """The scope of a page: `villages` (default: every village of the user) narrowed by ?regency=&district=&kind=."""
     base = villages if villages is not None else Village.objects.for_user(request.user)
     data = request.GET or None
