@@ -1,141 +1,24 @@
-"""The SQL statistics table agrees with the Python rule `coverage_status`."""
+"""The statistics table: its amounts and funding columns, its refresh (signals, partial, command, concurrent).
+
+That its columns follow the coverage rule is the property test of `test_coverage_forms.py`.
+"""
 
 from __future__ import annotations
 
 import datetime
 import random
 import threading
-from collections import Counter
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from participants.coverage import CoverageStatus, coverage_status
-from participants.models import Contribution, FundingSource, Occupation, Participant, VillageMonthStat
+from participants.models import Contribution, FundingSource, Participant, VillageMonthStat
 from participants.months import add_months, month_range
 from participants.stats import stats_refresh, stats_refresh_all
 from tests.factories import ContributionFactory, ParticipantFactory
 
 pytestmark = pytest.mark.django_db(transaction=False)
-
-
-def expected_rows(participants, contributions, *, months, grace):
-    paid: dict[int, set[datetime.date]] = {}
-    for contribution in contributions:
-        paid.setdefault(contribution.participant_id, set()).add(contribution.month)
-    rows: dict[datetime.date, Counter] = {}
-    for month in months:
-        counts = Counter()
-        for participant in participants:
-            enrolled_month = participant.enrolled_on.replace(day=1)
-            status = coverage_status(
-                enrolled_on=participant.enrolled_on,
-                exit_date=participant.exit_date,
-                paid_months=paid.get(participant.id, set()),
-                month=month,
-                grace_months=grace,
-            )
-            if status is None or status == CoverageStatus.EXITED:
-                continue
-            counts["enrolled"] += 1
-            counts[{"aktif": "active", "menunggak": "arrears", "nonaktif": "inactive"}[status]] += 1
-            previous = coverage_status(
-                enrolled_on=participant.enrolled_on,
-                exit_date=participant.exit_date,
-                paid_months=paid.get(participant.id, set()),
-                month=add_months(month, -1),
-                grace_months=grace,
-            )
-            if status == CoverageStatus.INACTIVE and previous != CoverageStatus.INACTIVE:
-                counts["lapsed"] += 1
-            if enrolled_month == month:
-                counts["new_enrolments"] += 1
-                for offset in (3, 6, 12):
-                    later = coverage_status(
-                        enrolled_on=participant.enrolled_on,
-                        exit_date=participant.exit_date,
-                        paid_months=paid.get(participant.id, set()),
-                        month=add_months(month, offset),
-                        grace_months=grace,
-                    )
-                    counts[f"cohort_active_{offset}"] += later == CoverageStatus.ACTIVE
-            if participant.exit_date and participant.exit_date.replace(day=1) == month:
-                counts["exits"] += 1
-            if status == CoverageStatus.ACTIVE:
-                if participant.funding_source == FundingSource.SELF:
-                    counts["active_self_funded"] += 1
-                for lag in (1, 3, 6, 12):
-                    before = coverage_status(
-                        enrolled_on=participant.enrolled_on,
-                        exit_date=participant.exit_date,
-                        paid_months=paid.get(participant.id, set()),
-                        month=add_months(month, -lag),
-                        grace_months=grace,
-                    )
-                    counts[f"retained_{lag}"] += before == CoverageStatus.ACTIVE
-            if participant.occupation == Occupation.APPARATUS:
-                counts["apparatus_registered"] += 1
-                counts["apparatus_active"] += status == CoverageStatus.ACTIVE
-        rows[month] = counts
-    return rows
-
-
-FIELDS = (
-    "enrolled",
-    "active",
-    "arrears",
-    "inactive",
-    "lapsed",
-    "new_enrolments",
-    "exits",
-    "active_self_funded",
-    "apparatus_registered",
-    "apparatus_active",
-    "cohort_active_3",
-    "cohort_active_6",
-    "cohort_active_12",
-    "retained_1",
-    "retained_3",
-    "retained_6",
-    "retained_12",
-)
-
-
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_stats_table_agrees_with_coverage_status(batang_barus, settings, seed):
-    rng = random.Random(seed)
-    settings.ARREARS_GRACE_MONTHS = rng.choice([1, 2, 3])
-    first = datetime.date(2023, 1, 1)
-    for _ in range(12):
-        enrolled_on = datetime.date(2023, rng.randint(1, 12), rng.randint(1, 28))
-        exit_date = None
-        if rng.random() < 0.3:
-            exit_date = enrolled_on + datetime.timedelta(days=rng.randint(0, 500))
-        participant = ParticipantFactory(
-            village=batang_barus,
-            enrolled_on=enrolled_on,
-            exit_date=exit_date,
-            exit_reason=Participant.ExitReason.MOVED if exit_date else "",
-            funding_source=rng.choice(list(FundingSource)),
-            occupation=rng.choice([Occupation.APPARATUS, Occupation.FARMER]),
-        )
-        # Payments also before enrolment and after exit: both must be ignored.
-        for month in month_range(add_months(enrolled_on.replace(day=1), -2), datetime.date(2025, 3, 1)):
-            if rng.random() < 0.55:
-                ContributionFactory(participant=participant, month=month)
-    stats_refresh(village_ids=[batang_barus.pk])
-
-    participants = list(Participant.objects.filter(village=batang_barus))
-    contributions = list(Contribution.objects.filter(participant__village=batang_barus))
-    months = list(month_range(first, datetime.date(2025, 6, 1)))
-    expected = expected_rows(participants, contributions, months=months, grace=settings.ARREARS_GRACE_MONTHS)
-    stored = {row.month: row for row in VillageMonthStat.objects.filter(village=batang_barus)}
-    assert sum(expected[month]["active"] for month in months) > 0
-    for month in months:
-        for field in FIELDS:
-            actual = getattr(stored[month], field) if month in stored else 0
-            assert actual == expected[month][field], (month, field)
 
 
 def test_contribution_amount_and_funding_columns(batang_barus):
