@@ -2,11 +2,19 @@
 
 Every ModelAdmin (and inline) of the project mixes in `ScopedAdminMixin`, so a
 non-superuser admin user sees, changes and picks only what `for_user` allows.
+The history pages are included: django-simple-history looks the object up
+without `get_queryset` (and falls back to its last historical record, meant for
+deleted objects), so an official given admin access could otherwise read, and
+revert, another village's records through `…/history/` and `…/history/<id>/`.
 """
 
 from __future__ import annotations
 
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import Http404
+from simple_history.utils import get_history_model_for_model
 
 from villages.access import is_branch_user
 from villages.models import Village
@@ -39,6 +47,34 @@ class ScopedAdminMixin:
 
     def get_queryset(self, request):
         return scope_queryset(super().get_queryset(request), request.user)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._history_in_scope_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """simple_history's page of one historical version (and its revert form)."""
+        self._history_in_scope_or_404(request, object_id)
+        try:
+            get_history_model_for_model(self.model)._meta.pk.to_python(version_id)
+        except ValidationError:
+            raise Http404 from None
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _history_in_scope_or_404(self, request, object_id) -> None:
+        """An object's history is shown when the object is in the user's scope, like its change page.
+
+        The history of a deleted object (no scope can place it any more) is left to branch users.
+        """
+        try:
+            pk = self.model._meta.pk.to_python(unquote(object_id))
+        except ValidationError:
+            raise Http404 from None
+        if self.get_queryset(request).filter(pk=pk).exists():
+            return
+        if is_branch_user(request.user) and not self.model._default_manager.filter(pk=pk).exists():
+            return
+        raise Http404
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "queryset" not in kwargs:
