@@ -11,6 +11,7 @@ import datetime
 import hashlib
 import secrets
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -35,7 +36,7 @@ def token_create(*, user, name: str) -> tuple[ApiToken, str]:
     if not name:
         raise ValidationError({"name": _("Beri nama token, misalnya nama aplikasi yang memakainya.")})
     # Lock the user's row so two submits at once cannot pass the limit together.
-    type(user).objects.select_for_update().filter(pk=user.pk).first()
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     if ApiToken.objects.filter(user=user).active().count() >= MAX_ACTIVE_TOKENS:
         raise ValidationError(
             _("Paling banyak %(count)s token aktif; cabut token yang tidak dipakai lagi.")

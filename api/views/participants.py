@@ -127,9 +127,23 @@ class ParticipantViewSet(
         return idempotent(request, write)
 
 
-def _ids(ids: list[int]) -> str:
-    shown = ", ".join(str(pk) for pk in ids[:LISTED_IDS])
-    return shown + (" …" if len(ids) > LISTED_IDS else "")
+def _paid_already(*, village, month, wanted: list[int]) -> dict[int, bool]:
+    """For each listed participant, whether `month` is paid already.
+
+    Every id must be a participant of `village` enrolled that month (the rows of the monthly
+    screen): otherwise a 400 names the others and nothing is written.
+    """
+    due = dict(
+        services.contributions_due_month(village=village, month=month).filter(pk__in=wanted).values_list("pk", "paid")
+    )
+    missing = [pk for pk in wanted if pk not in due]
+    if missing:
+        shown = ", ".join(str(pk) for pk in missing[:LISTED_IDS]) + (" …" if len(missing) > LISTED_IDS else "")
+        message = _("Tidak ditemukan di antara peserta %(village)s yang terdaftar pada %(month)s: id %(ids)s.")
+        raise ValidationError(
+            {"participant_ids": [message % {"village": village, "month": f"{month:%m/%Y}", "ids": shown}]}
+        )
+    return due
 
 
 @extend_schema_view(
@@ -157,25 +171,7 @@ class ContributionViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
             data = validated(MonthlyPaymentsInputSerializer(data=request.data, context=self.get_serializer_context()))
             village = chosen_village(user=request.user, village=data.get("village"))
             month, wanted = data["month"], list(dict.fromkeys(data["participant_ids"]))
-            due = dict(
-                services.contributions_due_month(village=village, month=month)
-                .filter(pk__in=wanted)
-                .values_list("pk", "paid")
-            )
-            missing = [pk for pk in wanted if pk not in due]
-            if missing:
-                # Every id must be a participant of this village enrolled that month: nothing is written otherwise.
-                raise ValidationError(
-                    {
-                        "participant_ids": [
-                            _(
-                                "Tidak ditemukan di antara peserta %(village)s yang terdaftar pada %(month)s: "
-                                "id %(ids)s."
-                            )
-                            % {"village": village, "month": f"{month:%m/%Y}", "ids": _ids(missing)}
-                        ]
-                    }
-                )
+            due = _paid_already(village=village, month=month, wanted=wanted)
             recorded = services.contributions_record_month(
                 user=request.user,
                 village=village,
