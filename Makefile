@@ -5,9 +5,9 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 export DEBUG ?= true
 
-.PHONY: run test install assets migrate seed serve lint format check-migrations e2e test-postgres bench clean
+.PHONY: run test test-quick install assets migrate seed serve lint format check-migrations test-postgres clean
 
-run: install assets migrate seed serve
+run: install assets .env migrate seed serve
 
 install: $(VENV)/.installed
 
@@ -30,6 +30,16 @@ static/vendor/.built: package.json package-lock.json
 	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images static/vendor/leaflet/
 	touch $@
 
+# A development .env, so a newcomer's own `.venv/bin/python manage.py createsuperuser` (or shell) works
+# without setting DEBUG: DEBUG on and a generated SECRET_KEY. Written only when there is no .env (set -C:
+# never over an existing one); .env is git-ignored.
+.env:
+	@umask 077 && set -C && printf '%s\n' \
+		'# Development settings written by make run; never overwritten. Production values: .env.example.' \
+		'DEBUG=true' \
+		"SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+	@echo "Wrote $@ for development (DEBUG=true, a generated SECRET_KEY)."
+
 migrate: install
 	$(PY) manage.py migrate --no-input
 
@@ -50,6 +60,11 @@ serve: install
 
 test: install assets
 	$(BIN)/pytest
+
+# A quick local loop: without the tests that build a demo branch (slow) and the browser tests (e2e).
+# `make test` and CI (.ci/run) still run everything.
+test-quick: install assets
+	$(BIN)/pytest -m "not slow and not e2e"
 
 # The same suite on PostgreSQL (server on 127.0.0.1:5432, user postgres).
 test-postgres: install assets

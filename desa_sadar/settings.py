@@ -3,6 +3,7 @@
 Every variable is documented in `.env.example`. `.env` is read only if present.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -11,14 +12,22 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-if (BASE_DIR / ".env").is_file():
-    env.read_env(BASE_DIR / ".env")
+# Values come from the environment, then from .env in the project folder if present (`make run` writes a
+# development one), or from the file ENV_FILE names; ENV_FILE="" reads no file (the settings tests use it).
+env_file = os.environ.get("ENV_FILE", str(BASE_DIR / ".env"))
+if env_file and Path(env_file).is_file():
+    env.read_env(env_file)
+elif env_file and "ENV_FILE" in os.environ:
+    raise ImproperlyConfigured(f"ENV_FILE menunjuk berkas yang tidak ada: {env_file}")
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY wajib diisi bila DEBUG mati (set SECRET_KEY di lingkungan atau .env).")
+        raise ImproperlyConfigured(
+            "SECRET_KEY wajib diisi bila DEBUG mati: isi SECRET_KEY di lingkungan atau .env "
+            "(untuk pengembangan, `make run` menulis .env dengan DEBUG=true)."
+        )
     SECRET_KEY = "development-only-insecure-key"  # noqa: S105 - used only with DEBUG on
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from dashboards.views import dashboard
-from desa_sadar import health
+from desa_sadar import accounts, health
 
 admin.site.site_header = "Desa Sadar Jamsostek — Administrasi"
 admin.site.site_title = "Desa Sadar Jamsostek"
@@ -12,6 +12,7 @@ urlpatterns = [
     path("", dashboard.home, name="home"),
     path("", include("dashboards.urls")),
     path("healthz", health.healthz, name="healthz"),
+    path("accounts/login/", accounts.login, name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("activities/", include("villages.urls")),

@@ -27,7 +27,17 @@ def test_login_and_logout(client, official):
 def test_wrong_password_is_refused_in_indonesian(client, official):
     response = client.post(reverse("login"), {"username": "operator.bb", "password": "salah"})
     assert response.status_code == 200
-    assert "sandi yang benar" in response.text
+    assert "Nama pengguna atau sandi salah. Huruf besar dan kecil dibedakan." in response.text
+    # Django's own Indonesian message named the field twice ("nama pengguna nama pengguna").
+    assert "nama pengguna nama pengguna" not in response.text.lower()
+    assert "_auth_user_id" not in client.session
+
+
+def test_empty_login_asks_for_both_fields(client, db):
+    response = client.post(reverse("login"), {"username": "", "password": ""})
+    assert response.status_code == 200
+    assert "Isi nama pengguna dan sandi." in response.text
+    assert "salah" not in response.text
 
 
 def test_repeated_failures_lock_the_account(client, official, settings):
