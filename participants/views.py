@@ -5,20 +5,20 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from core.forms import form_add_service_error
+from core.pagination import paginate
 from participants import services
-from participants.coverage import participant_status, with_coverage_status
+from participants.coverage import grace_schedule, participant_status, with_coverage_status
 from participants.filters import ParticipantFilter
 from participants.forms import ParticipantExitForm, ParticipantForm
 from participants.models import Claim, Contribution, Participant
 from participants.months import add_months, month_range, month_start
 from villages.access import get_for_user_or_404
-from villages.forms import form_add_service_error
 from villages.history import history_entries
 
 PAGE_SIZE = 25
@@ -37,14 +37,8 @@ def participant_list(request: HttpRequest) -> HttpResponse:
         Participant.objects.for_user(request.user).select_related("village"), month=month_start(today)
     )
     filterset = ParticipantFilter(request.GET or None, queryset=queryset, request=request)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "participants/list.html",
-        {"filter": filterset, "page": page, "query": query.urlencode(), "month": month_start(today)},
-    )
+    page = paginate(request, filterset.qs, per_page=PAGE_SIZE)
+    return render(request, "participants/list.html", {"filter": filterset, "page": page, "month": month_start(today)})
 
 
 @login_required
@@ -74,8 +68,10 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     paid = {contribution.month for contribution in contributions}
     this_month = month_start(timezone.localdate())
     first = max(month_start(participant.enrolled_on), add_months(this_month, 1 - COVERAGE_MONTHS))
+    graces = grace_schedule()
     coverage = [
-        (month, participant_status(participant, month, paid_months=paid)) for month in month_range(first, this_month)
+        (month, participant_status(participant, month, paid_months=paid, graces=graces))
+        for month in month_range(first, this_month)
     ]
     can_change = request.user.has_perm("participants.change_participant")
     # The birth date would give away the masked middle of the NIK; the phone is not the reader's business.
@@ -100,7 +96,7 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "contributions": contributions,
             "claims": claims,
             "coverage": list(reversed(coverage)),
-            "status_now": participant_status(participant, this_month, paid_months=paid),
+            "status_now": participant_status(participant, this_month, paid_months=paid, graces=graces),
             "history": history,
             "can_change": can_change,
             "can_pay": request.user.has_perm("participants.add_contribution"),

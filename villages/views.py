@@ -5,14 +5,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from core.forms import form_add_service_error
+from core.pagination import paginate
 from villages import services
 from villages.access import get_for_user_or_404
-from villages.forms import ActivityForm, form_add_service_error
+from villages.forms import ActivityForm
 from villages.history import history_entries
 from villages.models import Activity, Village
 
@@ -33,7 +34,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind in Activity.Kind.values:
         activities = activities.filter(kind=kind)
-    page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, activities, per_page=PAGE_SIZE)
     return render(
         request,
         "villages/activity_list.html",

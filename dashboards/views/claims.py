@@ -13,10 +13,11 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from core.formatting import format_date
+from core.pagination import paginate
 from dashboards import selectors
 from dashboards.exports import FORMATS, export_response
 from dashboards.filters import ClaimFilter
-from dashboards.views.common import Scope, page_scope, paginate
+from dashboards.views.common import Scope, page_scope
 from participants.models import Claim
 
 PAGE_SIZE = 50

@@ -11,9 +11,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from core.pagination import paginate
 from dashboards import selectors
 from dashboards.filters import CommitmentFilter
-from dashboards.views.common import paginate
 from villages.models import COMMITMENT_NOTICE_DAYS, Commitment
 
 PAGE_SIZE = 50

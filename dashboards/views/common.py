@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -142,11 +141,3 @@ def period_scope(request: HttpRequest, *, villages: QuerySet[Village]) -> Scope:
         sort=sort,
         descending=descending,
     )
-
-
-def paginate(request: HttpRequest, rows, *, per_page: int) -> Page:
-    """The page of `rows` asked for by ?page= (the last page if beyond, the first if not a number),
-    with the page numbers to link, elided around the current page."""
-    page = Paginator(rows, per_page).get_page(request.GET.get("page"))
-    page.numbers = list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
-    return page
