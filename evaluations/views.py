@@ -16,6 +16,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.text import slugify
 
+from core.forms import form_add_service_error
+from core.spreadsheets import spreadsheet_response
 from evaluations import reports, services
 from evaluations.forms import (
     ActionItemForm,
@@ -30,9 +32,6 @@ from evaluations.forms import (
 )
 from evaluations.models import ActionItem, EvaluationCycle, Pillar, VillageEvaluation
 from villages.access import get_for_user_or_404, is_branch_user
-from villages.forms import form_add_service_error
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _branch_only(request: HttpRequest) -> None:
@@ -182,9 +181,8 @@ def cycle_summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def cycle_summary_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = _cycle_for_branch(request, pk)
-    response = HttpResponse(reports.cycle_summary_xlsx(cycle=cycle, user=request.user), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="ringkasan-{slugify(cycle.name)}.xlsx"'
-    return response
+    content = reports.cycle_summary_xlsx(cycle=cycle, user=request.user)
+    return spreadsheet_response(content, filename=f"ringkasan-{slugify(cycle.name)}.xlsx")
 
 
 # --- one village's evaluation ------------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateField
-from core.forms import form_add_service_error as form_add_service_error  # views move to core.forms in their own commits
 from villages.models import Activity, Village
 
 
