@@ -8,6 +8,7 @@ import django_filters
 from django import forms
 from django.utils import timezone
 
+from core.forms import MonthField
 from dashboards.selectors import RANKING_KEYS
 from indicators import REGISTRY, Period
 from participants.models import Claim, Programme
@@ -65,21 +66,14 @@ def _bootstrap(form: forms.Form) -> None:
     for field in form.fields.values():
         css = "form-select form-select-sm" if isinstance(field.widget, forms.Select) else "form-control form-control-sm"
         field.widget.attrs["class"] = css
-    if "start" in form.fields:
-        for name in ("start", "end"):
-            form.fields[name].widget.attrs["placeholder"] = "mm/yyyy"
-
-
-def _parse_month(text: str) -> datetime.date:
-    return month_start(datetime.datetime.strptime(text.strip(), "%m/%Y").date())
 
 
 class PeriodForm(forms.Form):
     """The period of the figures: a preset, or two months written mm/yyyy."""
 
     period = forms.ChoiceField(label="Periode", choices=PERIOD_PRESETS, required=False)
-    start = forms.CharField(label="Bulan awal (mm/yyyy)", required=False, max_length=7)
-    end = forms.CharField(label="Bulan akhir (mm/yyyy)", required=False, max_length=7)
+    start = MonthField(label="Bulan awal (mm/yyyy)", required=False)
+    end = MonthField(label="Bulan akhir (mm/yyyy)", required=False)
 
     def __init__(self, *args, today: datetime.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -89,11 +83,9 @@ class PeriodForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("period") == "custom":
-            months = {}
+            months = {name: cleaned[name] for name in ("start", "end") if cleaned.get(name)}
             for name in ("start", "end"):
-                try:
-                    months[name] = _parse_month(cleaned.get(name) or "")
-                except ValueError:
+                if name not in months and name not in self.errors:
                     self.add_error(name, "Tulis bulan sebagai mm/yyyy, misalnya 01/2024.")
             if len(months) == 2:
                 if months["start"] > months["end"]:
