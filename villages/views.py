@@ -1,4 +1,4 @@
-"""Engagement activity pages (mounted at /activities/). Every query goes through `for_user`."""
+"""Engagement activity pages (mounted at /activities/): reads in villages/selectors.py, writes in services.py."""
 
 from __future__ import annotations
 
@@ -11,11 +11,10 @@ from django.views.decorators.http import require_http_methods
 
 from core.forms import form_add_service_error
 from core.pagination import paginate
-from villages import services
+from villages import selectors, services
 from villages.access import get_for_user_or_404
 from villages.forms import ActivityForm
-from villages.history import history_entries
-from villages.models import Activity, Village
+from villages.models import Activity
 
 PAGE_SIZE = 25
 
@@ -26,23 +25,22 @@ def activity_for_user(request: HttpRequest, pk: int) -> Activity:
 
 @login_required
 def activity_list(request: HttpRequest) -> HttpResponse:
-    activities = Activity.objects.for_user(request.user).select_related("village")
-    villages = Village.objects.for_user(request.user)
-    village_pk = request.GET.get("village", "")
-    if village_pk.isdigit():
-        activities = activities.filter(village__in=villages.filter(pk=village_pk))
+    village = request.GET.get("village", "")
     kind = request.GET.get("kind", "")
-    if kind in Activity.Kind.values:
-        activities = activities.filter(kind=kind)
-    page = paginate(request, activities, per_page=PAGE_SIZE)
+    # Anything but an id of the user's villages or a known kind leaves that filter off: never a 500.
+    activities = selectors.activity_list(
+        user=request.user,
+        village_id=int(village) if village.isdecimal() else None,
+        kind=kind if kind in Activity.Kind.values else "",
+    )
     return render(
         request,
         "villages/activity_list.html",
         {
-            "page": page,
-            "villages": villages if len(villages[:2]) > 1 else None,
+            "page": paginate(request, activities, per_page=PAGE_SIZE),
+            "villages": selectors.activity_filter_villages(user=request.user),
             "kinds": Activity.Kind.choices,
-            "selected_village": village_pk,
+            "selected_village": village,
             "selected_kind": kind,
         },
     )
@@ -68,7 +66,7 @@ def activity_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     activity = activity_for_user(request, pk)
-    history = history_entries(activity.history.select_related("history_user"), subject=lambda record: "Kegiatan")
+    history = selectors.activity_history(activity=activity)
     return render(
         request,
         "villages/activity_detail.html",
