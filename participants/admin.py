@@ -1,25 +1,36 @@
-"""Django admin of participants, contributions, claims, rates, imports and the analytics table."""
+"""Django admin of participants, contributions, claims, the contribution rules, imports and the analytics table.
+
+Rates and reliefs are money: their forms refuse overlaps (two rates for one month, two reliefs for
+one sector, funding source and month) with a message naming the other rule, and keep a history.
+"""
 
 from __future__ import annotations
 
 import datetime
 
+from django import forms
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.formatting import format_rupiah
+from core.forms import MonthField
 from participants.coverage import participant_status
 from participants.models import (
     Claim,
     Contribution,
+    ContributionAdjustment,
     ContributionRate,
+    FundingSource,
     ImportBatch,
+    OccupationSector,
     Participant,
+    Sector,
     VillageMonthStat,
 )
 from participants.months import month_start
+from participants.rules import RuleBook, Scope, adjustment_clashes, months_text
 from villages.admin_scope import ReadOnlyAdminMixin, ScopedAdminMixin
 from villages.models import PROGRAMME_START_YEAR
 
@@ -76,23 +87,132 @@ class ParticipantAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         return "—" if status is None else status.label
 
 
+class RateForm(forms.ModelForm):
+    valid_from = MonthField(label=_("Berlaku mulai bulan iuran"), help_text=_("mm/yyyy"))
+    valid_to = MonthField(
+        label=_("Berlaku sampai bulan iuran"), required=False, help_text=_("mm/yyyy; kosong: seterusnya")
+    )
+
+    class Meta:
+        model = ContributionRate
+        fields = ["valid_from", "valid_to", "jkk_percent", "jkm_amount", "jht_percent", "minimum_income", "regulation"]
+
+
 @admin.register(ContributionRate)
-class ContributionRateAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["valid_from", "jkk_percent", "jkm_amount", "jht_percent", "minimum_income", "minimum_contribution"]
+class ContributionRateAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    form = RateForm
+    list_display = [
+        "__str__",
+        "jkk_percent",
+        "jkm_amount",
+        "jht_percent",
+        "minimum_income",
+        "minimum_contribution",
+        "regulation",
+    ]
     readonly_fields = ["minimum_contribution", "minimum_contribution_with_jht"]
     search_fields = ["regulation"]
 
-    @admin.display(description=_("iuran minimum per bulan"))
-    def minimum_contribution(self, rate: ContributionRate) -> str:
+    def _minimum(self, rate: ContributionRate, *, with_jht: bool) -> str:
         if rate.pk is None:
             return "—"
-        return format_rupiah(rate.monthly_amount(income=rate.minimum_income, with_jht=False))
+        # The rate alone, before any relief: what its minimum income base costs.
+        due = RuleBook([rate], [], {}).due(
+            month=rate.valid_from, income=rate.minimum_income, with_jht=with_jht, occupation="", funding_source=""
+        )
+        return format_rupiah(due.total)
 
-    @admin.display(description=_("iuran minimum dengan JHT"))
+    @admin.display(description=_("iuran minimum per bulan (tanpa keringanan)"))
+    def minimum_contribution(self, rate: ContributionRate) -> str:
+        return self._minimum(rate, with_jht=False)
+
+    @admin.display(description=_("iuran minimum dengan JHT (tanpa keringanan)"))
     def minimum_contribution_with_jht(self, rate: ContributionRate) -> str:
-        if rate.pk is None:
-            return "—"
-        return format_rupiah(rate.monthly_amount(income=rate.minimum_income, with_jht=True))
+        return self._minimum(rate, with_jht=True)
+
+
+class AdjustmentForm(forms.ModelForm):
+    valid_from = MonthField(label=_("Berlaku mulai bulan iuran"), help_text=_("mm/yyyy"))
+    valid_to = MonthField(
+        label=_("Berlaku sampai bulan iuran"), required=False, help_text=_("mm/yyyy; kosong: seterusnya")
+    )
+    funding_sources = forms.MultipleChoiceField(
+        label=_("Sumber dana dipilih"),
+        choices=FundingSource.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = ContributionAdjustment
+        fields = [
+            "name",
+            "percent",
+            "on_jkk",
+            "on_jkm",
+            "on_jht",
+            "valid_from",
+            "valid_to",
+            "sector_scope",
+            "sectors",
+            "funding_scope",
+            "funding_sources",
+            "regulation",
+        ]
+        widgets = {"sectors": forms.CheckboxSelectMultiple}
+
+    def clean(self):
+        cleaned = super().clean()
+        needed = ("valid_from", "sector_scope", "funding_scope", "sectors", "funding_sources")
+        if all(name in cleaned for name in needed):
+            if cleaned["sector_scope"] != Scope.ALL and not cleaned["sectors"]:
+                self.add_error("sectors", _("Pilih sektor, atau pilih «Semua»."))
+                return cleaned
+            for problem in adjustment_clashes(
+                valid_from=cleaned["valid_from"],
+                valid_to=cleaned.get("valid_to"),
+                sector_scope=cleaned["sector_scope"],
+                sector_ids=[sector.pk for sector in cleaned["sectors"]],
+                funding_scope=cleaned["funding_scope"],
+                funding_sources=cleaned["funding_sources"],
+                exclude_pk=self.instance.pk,
+            ):
+                self.add_error(None, problem)
+        return cleaned
+
+
+@admin.register(ContributionAdjustment)
+class ContributionAdjustmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    form = AdjustmentForm
+    list_display = ["name", "percent", "programmes_shown", "months", "sector_scope", "funding_scope", "regulation"]
+    search_fields = ["name", "regulation"]
+
+    @admin.display(description=_("program"))
+    def programmes_shown(self, adjustment: ContributionAdjustment) -> str:
+        return "/".join(adjustment.programmes)
+
+    @admin.display(description=_("bulan iuran"), ordering="valid_from")
+    def months(self, adjustment: ContributionAdjustment) -> str:
+        return months_text(adjustment.valid_from, adjustment.valid_to)
+
+
+class OccupationSectorInline(ScopedAdminMixin, admin.TabularInline):
+    model = OccupationSector
+    extra = 0
+
+
+@admin.register(Sector)
+class SectorAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+    inlines = [OccupationSectorInline]
+
+
+@admin.register(OccupationSector)
+class OccupationSectorAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["occupation", "sector"]
+    list_editable = ["sector"]
+    list_select_related = ["sector"]
 
 
 class ContributionYearFilter(admin.SimpleListFilter):

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -205,49 +204,6 @@ class Participant(models.Model):
         super().validate_unique(exclude=exclude)
 
 
-class ContributionRateQuerySet(models.QuerySet):
-    def in_force(self, on: datetime.date) -> ContributionRate | None:
-        return self.filter(valid_from__lte=on).order_by("-valid_from").first()
-
-
-class ContributionRate(models.Model):
-    """BPU contribution rates (PP 44/2015 as amended), valid from a date until the next one."""
-
-    valid_from = models.DateField(_("berlaku mulai"), unique=True)
-    jkk_percent = models.DecimalField(
-        _("JKK (% penghasilan)"), max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
-    )
-    jkm_amount = models.PositiveIntegerField(_("JKM (Rp per bulan)"))
-    jht_percent = models.DecimalField(
-        _("JHT (% penghasilan)"), max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
-    )
-    minimum_income = models.PositiveIntegerField(_("dasar penghasilan minimum (Rp)"))
-    regulation = models.CharField(_("dasar hukum"), max_length=200, blank=True)
-
-    objects = ContributionRateQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-valid_from"]
-        verbose_name = _("tarif iuran")
-        verbose_name_plural = _("tarif iuran")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(jkk_percent__gte=0) & Q(jht_percent__gte=0), name="rate_percent_non_negative"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"Tarif berlaku {self.valid_from:%d/%m/%Y}"
-
-    def monthly_amount(self, *, income: int, with_jht: bool) -> int:
-        """Whole Rupiah due for one month: JKK and JKM always, JHT when chosen."""
-        base = Decimal(max(income, self.minimum_income))
-        amount = base * self.jkk_percent / 100 + self.jkm_amount
-        if with_jht:
-            amount += base * self.jht_percent / 100
-        return int(amount.to_integral_value())
-
-
 class ContributionQuerySet(models.QuerySet):
     def for_user(self, user) -> ContributionQuerySet:
         return self.filter(participant__village__in=Village.objects.for_user(user))
@@ -413,3 +369,12 @@ class VillageMonthStat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.village_id} {self.month:%m/%Y}"
+
+
+# The contribution rules (rates, reliefs, sectors) live in their own module; importing them here registers them.
+from participants.rules import (  # noqa: E402, F401
+    ContributionAdjustment,
+    ContributionRate,
+    OccupationSector,
+    Sector,
+)
