@@ -17,7 +17,6 @@ from demo.plans import BATCH, PIONEERS, VillagePlan
 from participants.models import (
     Claim,
     Contribution,
-    ContributionRate,
     FundingSource,
     Occupation,
     Participant,
@@ -25,6 +24,7 @@ from participants.models import (
     Sex,
 )
 from participants.months import add_months, month_end, month_range, month_start
+from participants.rules import RuleBook
 from villages.models import Village
 
 JKM_BENEFIT = 42_000_000
@@ -82,16 +82,13 @@ def participants_write(
     *, seed: int, plans: list[VillagePlan], today: datetime.date, horizon: datetime.date, written: Counter
 ) -> int:
     """Participants with their contribution months and claims; returns how many participants were new."""
-    rates = list(ContributionRate.objects.order_by("valid_from"))
+    rules = RuleBook.load()
     existing_niks = set(Participant.objects.values_list("nik", flat=True))
     used_kpj = set(Participant.objects.exclude(kpj=None).values_list("kpj", flat=True))
     serials: Counter = Counter()
     new_participants: list[Participant] = []
     payments: dict[str, list[tuple[datetime.date, datetime.date, str, str]]] = {}
     claims: dict[str, list[tuple[str, datetime.date, datetime.date | None, int]]] = {}
-
-    def rate_on(month: datetime.date) -> ContributionRate:
-        return max((rate for rate in rates if rate.valid_from <= month), key=lambda rate: rate.valid_from)
 
     for plan in plans:
         village = plan.village
@@ -175,10 +172,16 @@ def participants_write(
         for month, paid_on, channel, funding in payments[participant.nik]:
             if paid_on > today:
                 continue
-            rate = rate_on(month)
-            key = (rate.pk, participant.monthly_income, participant.has_jht)
+            # Priced by the contribution rules (PP 50/2025's relief months included), as the forms price them.
+            key = (month, participant.monthly_income, participant.has_jht, participant.occupation, funding)
             if key not in amounts:
-                amounts[key] = rate.monthly_amount(income=participant.monthly_income, with_jht=participant.has_jht)
+                amounts[key] = rules.due(
+                    month=month,
+                    income=participant.monthly_income,
+                    with_jht=participant.has_jht,
+                    occupation=participant.occupation,
+                    funding_source=funding,
+                ).total
             contributions.append((participant.pk, month, amounts[key], paid_on, channel, funding, created_at))
     _contributions_insert(contributions)
     written["iuran"] += len(contributions)

@@ -14,7 +14,8 @@ from stdnum.id import nik as stdnum_nik
 
 from demo.branch import demo_branch_build
 from evaluations.models import EvaluationCycle, VillageEvaluation
-from participants.models import Claim, Contribution, ContributionRate, Participant, Programme, VillageMonthStat
+from participants.models import Claim, Contribution, Participant, Programme, VillageMonthStat
+from participants.rules import RuleBook, contribution_due
 from villages.access import ROLE_ADMIN, ROLE_HEAD, ROLE_OFFICIAL, ROLE_STAFF, is_branch_user
 from villages.models import Activity, Agent, Award, Budget, Commitment, Target, Village
 
@@ -130,18 +131,25 @@ def test_awards_of_the_news_report(seeded):
     assert set(pioneers) <= joined_2019
 
 
-def test_participants_are_valid_and_pay_the_rate(seeded):
-    rate = ContributionRate.objects.in_force(Contribution.objects.order_by("month").first().month)
+def test_participants_are_valid_and_pay_what_the_rules_say(seeded):
     for participant in Participant.objects.select_related("village")[:200]:
         participant.full_clean()
         assert stdnum_nik.is_valid(participant.nik)
         assert participant.nik.startswith(participant.village.code[:8].replace(".", ""))
-    for contribution in Contribution.objects.select_related("participant")[:300]:
+    rules = RuleBook.load()
+    # Every paid month of 2026 (PP 50/2025's relief for most) and a sample of the earlier ones.
+    contributions = Contribution.objects.select_related("participant")
+    sample = list(contributions.filter(month__year=2026)) + list(contributions.filter(month__year__lt=2026)[:300])
+    relieved = 0
+    for contribution in sample:
         participant = contribution.participant
-        assert contribution.amount == rate.monthly_amount(
-            income=participant.monthly_income, with_jht=participant.has_jht
+        due = contribution_due(
+            participant=participant, month=contribution.month, funding_source=contribution.funding_source, rules=rules
         )
+        assert contribution.amount == due.total
+        relieved += due.adjustment is not None
         assert contribution.month >= participant.enrolled_on.replace(day=1)
+    assert relieved > 0
     for claim in Claim.objects.filter(programme=Programme.JKM):
         assert claim.amount == 42_000_000
         assert claim.participant.exit_reason == "meninggal"
