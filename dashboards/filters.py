@@ -8,6 +8,7 @@ import django_filters
 from django import forms
 from django.utils import timezone
 
+from core.dates import month_range_error
 from core.forms import MonthField
 from dashboards.selectors import RANKING_KEYS
 from indicators import REGISTRY, Period
@@ -87,11 +88,14 @@ class PeriodForm(forms.Form):
             for name in ("start", "end"):
                 if name not in months and name not in self.errors:
                     self.add_error(name, "Tulis bulan sebagai mm/yyyy, misalnya 01/2024.")
+            # From the programme's start to this month: a year like 0001 or 2099 is a typing mistake.
+            for name, month in list(months.items()):
+                if problem := month_range_error(month, today=self.today):
+                    self.add_error(name, problem)
+                    del months[name]
             if len(months) == 2:
                 if months["start"] > months["end"]:
                     self.add_error("end", "Bulan akhir tidak boleh sebelum bulan awal.")
-                elif months["end"] > month_start(self.today):
-                    self.add_error("end", "Bulan akhir tidak boleh setelah bulan ini.")
                 else:
                     cleaned["months"] = months
         return cleaned
