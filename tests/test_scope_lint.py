@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-PROJECT_APPS = ("desa_sadar", "villages", "participants", "evaluations", "dashboards")
+PROJECT_APPS = ("desa_sadar", "villages", "participants", "evaluations", "dashboards", "api")
 UNSCOPED_MODELS = {
     "Regency",
     "District",

@@ -2,7 +2,8 @@
 
 Ids in URLs are checked to be whole numbers within the database's range before any
 lookup, so `/participants/abc/` and `/participants/99999999999999999999/` are 404s
-like any id outside the user's scope.
+like any id outside the user's scope. A query parameter sent without a value is a 400,
+not an absent filter.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import BasePermission, IsAuthenticated
 
 from api.fields import MAX_ID
@@ -51,6 +53,10 @@ class ApiViewMixin:
                 % {"mb": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)}
             )
         super().initial(request, *args, **kwargs)
+        empty = sorted(name for name, value in request.query_params.items() if value == "")
+        if empty:
+            # A parameter sent without a value is a client's mistake, not "no filter": say so.
+            raise ValidationError({name: [_("Isi nilainya, atau jangan kirim parameter ini.")] for name in empty})
 
     def get_object(self):
         lookup = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, "")

@@ -142,6 +142,8 @@ def test_filters_by_village_regency_status_and_period(batang_barus, sikalang, st
         ("ordering=nik", "ordering"),
         ("ordering=-name,__class__", "ordering"),
         ("ordering=--name", "ordering"),
+        ("status=", "status"),
+        ("page=", "page"),
     ],
 )
 def test_bad_query_strings_are_a_400_naming_the_parameter(staff_api, db, query, field):
