@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from participants.coverage import payable_problems
 from participants.models import Claim, Contribution, ContributionRate, Participant
 from participants.months import add_months, month_start
 from participants.stats import stats_refresh
@@ -76,19 +77,6 @@ def contribution_propose_amount(*, income: int, with_jht: bool, month: datetime.
     return rate.monthly_amount(income=income, with_jht=with_jht) if rate else None
 
 
-def _payable_problems(participant: Participant, months: list[datetime.date]) -> list[str]:
-    problems = []
-    first = month_start(participant.enrolled_on)
-    if months[0] < first:
-        problems.append(_("Bulan %(month)s sebelum bulan daftar peserta.") % {"month": f"{months[0]:%m/%Y}"})
-    if participant.exit_date and months[-1] > month_start(participant.exit_date):
-        problems.append(
-            _("Peserta keluar pada %(date)s; bulan sesudahnya tidak dapat dibayar.")
-            % {"date": f"{participant.exit_date:%d/%m/%Y}"}
-        )
-    return problems
-
-
 @transaction.atomic
 def contribution_record(
     *,
@@ -115,7 +103,7 @@ def contribution_record(
     if paid_on > timezone.localdate():
         raise ValidationError({"paid_on": _("Tanggal bayar tidak boleh di masa depan.")})
     covered = [add_months(month_start(first_month), offset) for offset in range(months)]
-    problems = _payable_problems(participant, covered)
+    problems = payable_problems(enrolled_on=participant.enrolled_on, exit_date=participant.exit_date, months=covered)
     if problems:
         raise ValidationError({"first_month": problems})
     already = sorted(participant.contributions.filter(month__in=covered).values_list("month", flat=True))
@@ -185,7 +173,13 @@ def contributions_record_month(
         raise ValidationError(_("Belum ada tarif iuran yang berlaku untuk bulan ini; hubungi admin cabang."))
     wanted = {int(pk) for pk in participant_ids}
     with transaction.atomic():
-        payers = contributions_due_month(village=village, month=month).filter(pk__in=wanted, paid=False)
+        payers = list(contributions_due_month(village=village, month=month).filter(pk__in=wanted, paid=False))
+        for participant in payers:
+            problems = payable_problems(
+                enrolled_on=participant.enrolled_on, exit_date=participant.exit_date, months=[month]
+            )
+            if problems:
+                raise ValidationError({"month": problems})
         contributions = [
             Contribution(
                 participant=participant,

@@ -2,7 +2,8 @@
 
 The forms are those `participants.coverage` gives: the statistics table (the SQL of `participants.stats`),
 the queryset annotation behind the participant list and its status filter, and the follow-up list of a
-village. Histories are random enrolments, exits and paid months (payments before enrolment and after the
+village; and the payable months (`payable_problems`) against the participants the monthly screen offers.
+Histories are random enrolments, exits and paid months (payments before enrolment and after the
 exit included: every form must ignore them), under a random grace. The test runs on the database the
 suite runs on: SQLite by default, PostgreSQL with DATABASE_URL.
 """
@@ -19,9 +20,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboards.selectors import follow_up_list
-from participants.coverage import CoverageStatus, coverage_status, unpaid_run, with_coverage_status
+from participants.coverage import (
+    CoverageStatus,
+    coverage_status,
+    payable_problems,
+    unpaid_run,
+    with_coverage_status,
+)
 from participants.models import Contribution, FundingSource, Occupation, Participant, VillageMonthStat
 from participants.months import add_months, month_range, month_start
+from participants.services import contributions_due_month
 from participants.stats import HORIZON_MONTHS, stats_refresh
 from tests.factories import ParticipantFactory
 
@@ -194,4 +202,13 @@ def test_every_form_of_the_rule_agrees_with_coverage_status(batang_barus, people
                 last_paid = max((m for m in paid[row.participant.pk] if m < month), default=None)
                 run = unpaid_run(enrolled_on=row.participant.enrolled_on, last_paid=last_paid, month=month)
                 assert (row.unpaid_months, row.about_to_lapse) == (run, run == grace), month
+
+            # The monthly screen offers exactly those who can pay the month.
+            offered = set(contributions_due_month(village=batang_barus, month=month).values_list("pk", flat=True))
+            payable = {
+                p.pk
+                for p in participants
+                if not payable_problems(enrolled_on=p.enrolled_on, exit_date=p.exit_date, months=[month])
+            }
+            assert offered == payable, month
         transaction.set_rollback(True)

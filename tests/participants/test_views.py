@@ -212,6 +212,7 @@ def test_contribution_for_three_months_with_the_proposed_amount(client, official
     ("overrides", "message"),
     [
         ({"first_month": "12/2024"}, "sebelum bulan daftar"),
+        ({"first_month": "07/2026"}, "paling jauh 12 bulan ke depan"),
         ({"months": "2"}, "bukan salah satu"),
         ({"monthly_amount": "0"}, "Pastikan nilai ini lebih besar"),
         ({"paid_on": "16/06/2026"}, "masa depan"),
@@ -268,6 +269,15 @@ def test_monthly_screen_ticks_who_paid_once(client, official, django_assert_max_
     client.post(url, data)
     assert Contribution.objects.count() == 2  # never paid twice
     assert later.contributions.count() == 0
+
+
+def test_monthly_screen_refuses_a_month_that_cannot_be_paid_yet(client, official):
+    participant = ParticipantFactory(enrolled_on=datetime.date(2025, 1, 1))
+    client.force_login(official)
+    data = {"month": "07/2026", "paid_on": "10/06/2025", "channel": "bendahara", "paid": [str(participant.pk)]}
+    response = client.post(reverse("participants:monthly"), data)
+    assert "paling jauh 12 bulan ke depan" in response.text
+    assert not Contribution.objects.exists()
 
 
 def test_monthly_screen_of_another_village_writes_nothing(client, other_official, batang_barus):
