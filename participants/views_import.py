@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from core.spreadsheets import spreadsheet_response
 from participants.forms import ImportUploadForm
 from participants.imports import (
-    COLUMNS,
+    KINDS,
     ImportFileError,
     import_confirm,
     import_rejected_workbook,
@@ -22,17 +22,12 @@ from participants.imports import (
 )
 from participants.models import ImportBatch
 
-KINDS = {"peserta": ImportBatch.Kind.PARTICIPANTS, "iuran": ImportBatch.Kind.CONTRIBUTIONS}
-PERMISSION = {
-    ImportBatch.Kind.PARTICIPANTS: "participants.add_participant",
-    ImportBatch.Kind.CONTRIBUTIONS: "participants.add_contribution",
-}
 
-
-def _kind(kind: str) -> str:
-    if kind not in KINDS:
+def _kind(slug: str):
+    """The import kind of a URL slug (an ImportBatch.Kind value); 404 for any other."""
+    if slug not in KINDS:
         raise Http404
-    return KINDS[kind]
+    return KINDS[slug]
 
 
 def batch_for_user(request: HttpRequest, pk) -> ImportBatch:
@@ -43,16 +38,16 @@ def batch_for_user(request: HttpRequest, pk) -> ImportBatch:
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_start(request: HttpRequest, kind: str = "peserta") -> HttpResponse:
-    batch_kind = _kind(kind)
-    if not request.user.has_perm(PERMISSION[batch_kind]):
+    import_kind = _kind(kind)
+    if not request.user.has_perm(import_kind.permission):
         raise PermissionDenied
-    form = ImportUploadForm(request.POST or None, request.FILES or None, user=request.user, kind=batch_kind)
+    form = ImportUploadForm(request.POST or None, request.FILES or None, user=request.user, kind=import_kind.key)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             batch = import_upload(
                 user=request.user,
-                kind=batch_kind,
+                kind=import_kind.key,
                 name=upload.name,
                 content=upload.read(),
                 village=form.cleaned_data.get("village"),
@@ -61,7 +56,7 @@ def import_start(request: HttpRequest, kind: str = "peserta") -> HttpResponse:
             form.add_error("file", str(error))
         else:
             return redirect("participants:import_preview", pk=batch.pk)
-    columns = COLUMNS[batch_kind]
+    columns = import_kind.columns
     return render(
         request,
         "participants/import_start.html",
@@ -81,8 +76,7 @@ def _recent(request: HttpRequest):
 
 @login_required
 def import_template(request: HttpRequest, kind: str) -> HttpResponse:
-    batch_kind = _kind(kind)
-    return spreadsheet_response(template_workbook(kind=batch_kind), filename=f"templat-{kind}.xlsx")
+    return spreadsheet_response(template_workbook(kind=_kind(kind).key), filename=f"templat-{kind}.xlsx")
 
 
 @login_required
@@ -90,7 +84,7 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
 def import_preview(request: HttpRequest, pk) -> HttpResponse:
     batch = batch_for_user(request, pk)
     if request.method == "POST":
-        if not request.user.has_perm(PERMISSION[batch.kind]):
+        if not request.user.has_perm(KINDS[batch.kind].permission):
             raise PermissionDenied
         try:
             written = import_confirm(batch=batch, user=request.user)
@@ -122,7 +116,7 @@ def import_preview(request: HttpRequest, pk) -> HttpResponse:
             "rows_shown_all": len(summary.get("rows", [])) == sum(summary.get("counts", {}).values()),
             "ignored": summary.get("ignored", []),
             "written": summary.get("written"),
-            "kind": next(slug for slug, value in KINDS.items() if value == batch.kind),
+            "kind": batch.kind,
         },
     )
 

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from participants.imports import ImportFileError, import_confirm, import_upload, read_table, template_workbook
+from participants.imports import KINDS, ImportFileError, import_confirm, import_upload, read_table, template_workbook
 from participants.models import Contribution, ImportBatch, Participant, VillageMonthStat
 from tests.factories import ContributionFactory, ParticipantFactory, UserFactory, make_nik
 from villages.access import ROLE_OFFICIAL
@@ -265,7 +265,7 @@ def test_rejected_rows_download_keeps_nik_as_text(client, official):
     log = ExportLog.objects.get()
     assert (log.user, log.rows, log.personal_data) == (official, 2, True)
     # The fixed file imports: what was rejected can be uploaded again.
-    assert read_table(content=response.content, name="ditolak.xlsx", kind=ImportBatch.Kind.PARTICIPANTS)
+    assert read_table(content=response.content, name="ditolak.xlsx", kind=KINDS[ImportBatch.Kind.PARTICIPANTS])
 
 
 def test_template_imports_cleanly_once_filled(official):

@@ -1,0 +1,145 @@
+"""What an import kind is: its columns, how it reads and checks one row, and how it writes the rows accepted.
+
+The batch flow (`participants.imports.batch`) is the same for every kind: it reads the file, hands the
+data rows to the kind chunk by chunk, previews the outcome, and on confirmation writes the accepted rows
+in one transaction. A kind is a subclass of `ImportKind`; one instance lives for one pass over a file
+(preview, confirmation or rejected-rows download), so it may remember what earlier chunks held (a NIK
+seen twice in one file).
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from participants.stats import stats_refresh
+
+if TYPE_CHECKING:
+    from participants.imports.columns import Column
+    from participants.imports.reading import Table
+    from villages.models import Village
+
+# What a row does on confirmation, and its word in the preview.
+STATUS_LABELS = {"new": "baru", "updated": "diubah", "unchanged": "tetap", "error": "salah"}
+
+
+@dataclass
+class RowResult:
+    """One data row of the file: its cells, and what the kind decided (`status`, `errors`, the object to write)."""
+
+    row: int
+    cells: tuple
+    status: str = "error"
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    label: str = ""
+    obj: object = None
+
+    def fail(self, column: str, message: str) -> None:
+        self.errors.append((column, message))
+
+
+class ImportKind(ABC):
+    """One kind of spreadsheet import. Subclasses set the class attributes and implement `parse` and `apply`."""
+
+    key: ClassVar[str]  # an ImportBatch.Kind value; also the kind's slug in URLs
+    permission: ClassVar[str]  # needed to upload and confirm
+    columns: ClassVar[tuple[Column, ...]]
+    # The header row is the first row naming one of these columns.
+    anchors: ClassVar[tuple[str, ...]] = ("nik",)
+    sheet_title: ClassVar[str]
+    # Identity numbers: formatted as text in the template, and written back as text in the rejected rows.
+    text_columns: ClassVar[frozenset[str]] = frozenset()
+    # Further columns formatted as text in the template (so Excel leaves "03/2025" as written).
+    template_text_columns: ClassVar[frozenset[str]] = frozenset()
+    # Model fields without a column of their own, named in row errors.
+    extra_headers: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, *, user, village: Village | None) -> None:
+        self.user = user
+        self.village = village
+
+    @abstractmethod
+    def parse(self, table: Table, number: int, cells: tuple) -> RowResult:
+        """Read one row's cells (no database access); failures go to `RowResult.fail`, the values to `obj`."""
+
+    @abstractmethod
+    def classify(self, results: list[RowResult]) -> None:
+        """Compare a chunk of parsed rows with the database and with earlier rows of the file, and set each
+        row's status (new, updated, unchanged, error) and the object to write."""
+
+    @abstractmethod
+    def apply(self, results: list[RowResult]) -> None:
+        """Write the chunk's new and updated rows (inside the confirmation's transaction)."""
+
+    def finish(self) -> None:  # noqa: B027 (a hook: most kinds have nothing to do after the last chunk)
+        """After the last chunk, inside the same transaction."""
+
+    @classmethod
+    def template_choices(cls) -> dict[str, list[str]]:
+        """Column key → the choices offered as a drop-down in the template."""
+        return {}
+
+    @classmethod
+    def column_hints(cls) -> dict[str, str]:
+        """Column key → how to fill it, for the template's instructions sheet."""
+        return {}
+
+    @classmethod
+    def header_of(cls, name: str) -> str:
+        """The column a field's error is reported under."""
+        headers = {column.key: column.header for column in cls.columns}
+        return headers.get(name) or cls.extra_headers.get(name) or ("Baris" if name == "__all__" else name)
+
+
+class RefreshesStatistics(ImportKind):
+    """A kind that writes participants or contributions: the statistics of the villages it touched are
+    refreshed once, after the last chunk, from the earliest month touched."""
+
+    def __init__(self, *, user, village: Village | None) -> None:
+        super().__init__(user=user, village=village)
+        self.touched_villages: set[int] = set()
+        self.touched_since: datetime.date | None = None
+
+    def touched(self, village_id: int, month: datetime.date) -> None:
+        self.touched_villages.add(village_id)
+        self.touched_since = month if self.touched_since is None else min(self.touched_since, month)
+
+    def finish(self) -> None:
+        if self.touched_villages:
+            stats_refresh(village_ids=self.touched_villages, since=self.touched_since)
+
+
+def write_with_history(results: list[RowResult], *, model: type[models.Model], user) -> None:
+    """Insert a chunk's new rows and update its changed ones in bulk, each with its audit history."""
+    created = [result.obj for result in results if result.status == "new"]
+    updated = [result.obj for result in results if result.status == "updated"]
+    if created:
+        bulk_create_with_history(created, model, batch_size=500, default_user=user)
+    if updated:
+        fields = {name for result in results if result.status == "updated" for name in result.changed}
+        if any(field.name == "updated_at" for field in model._meta.concrete_fields):
+            # A bulk update does not run auto_now.
+            now = timezone.now()
+            for obj in updated:
+                obj.updated_at = now
+            fields.add("updated_at")
+        bulk_update_with_history(updated, model, fields=sorted(fields), batch_size=500, default_user=user)
+
+
+@functools.lru_cache(maxsize=32)
+def _choice_list(choices, language: str | None) -> str:
+    return ", ".join(str(label) for label in choices.labels)
+
+
+def choice_labels(choices) -> str:
+    """The labels of a TextChoices class, for messages and hints (built once per language)."""
+    return _choice_list(choices, get_language())
