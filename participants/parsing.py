@@ -1,8 +1,8 @@
 """Reading the cells of the programme's own columns: NIK, KPJ, sex, occupation, funding, yes/no.
 
-Shared by the forms and the spreadsheet import. Numbers, amounts, dates and months are read by
-`core.parsing` (re-exported here for the import pipeline); each parser returns None for a value it
-cannot read, or raises `NikProblem` saying what to fix, and the caller says it in Indonesian.
+Shared by the forms and the spreadsheet imports. Numbers, amounts, dates and months are read by
+`core.parsing`; each parser here returns None for a value it cannot read, or raises `NikProblem`
+saying what to fix, and the caller says it in Indonesian.
 """
 
 from __future__ import annotations
@@ -13,24 +13,8 @@ import re
 
 from django.utils.translation import get_language
 
-from core.parsing import number_text, parse_date, parse_month, parse_rupiah, text
+from core.parsing import number_text, text
 from participants.models import FundingSource, Occupation, Sex
-
-__all__ = [
-    "NikProblem",
-    "alnum",
-    "parse_choice",
-    "parse_date",
-    "parse_digits",
-    "parse_funding",
-    "parse_month",
-    "parse_nik",
-    "parse_occupation",
-    "parse_rupiah",
-    "parse_sex",
-    "parse_yes_no",
-    "text",
-]
 
 SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?[eE]\+?\d+$")
 

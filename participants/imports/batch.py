@@ -25,6 +25,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from core.parsing import text
 from core.spreadsheets import xlsx_stream_bytes
 from participants.imports import columns
 from participants.imports.contribution_rows import ContributionRows
@@ -32,7 +33,6 @@ from participants.imports.kinds import STATUS_LABELS, ImportKind, RowResult
 from participants.imports.participant_rows import ParticipantRows
 from participants.imports.reading import ImportFileError, Table, check_upload, read_table
 from participants.models import ImportBatch
-from participants.parsing import text
 from villages.models import ExportLog, Village
 
 # Every kind of import, by its ImportBatch.Kind value (also its slug in URLs).

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from core.parsing import text
 from core.spreadsheets import xlsx_bytes
-from participants.parsing import alnum, text
+from participants.parsing import alnum
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

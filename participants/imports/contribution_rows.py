@@ -12,6 +12,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.parsing import parse_date, parse_month, parse_rupiah, text
 from participants.coverage import payable_problems
 from participants.imports.columns import Column
 from participants.imports.kinds import RefreshesStatistics, RowResult, choice_labels, write_with_history
@@ -21,12 +22,8 @@ from participants.months import month_end
 from participants.parsing import (
     NikProblem,
     parse_choice,
-    parse_date,
     parse_funding,
-    parse_month,
     parse_nik,
-    parse_rupiah,
-    text,
 )
 from villages.models import Village
 

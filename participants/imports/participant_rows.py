@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.parsing import parse_date, parse_rupiah, text
 from participants.imports.columns import Column
 from participants.imports.kinds import RefreshesStatistics, RowResult, choice_labels, write_with_history
 from participants.imports.reading import Table
@@ -19,15 +20,12 @@ from participants.months import month_start
 from participants.parsing import (
     NikProblem,
     alnum,
-    parse_date,
     parse_digits,
     parse_funding,
     parse_nik,
     parse_occupation,
-    parse_rupiah,
     parse_sex,
     parse_yes_no,
-    text,
 )
 from villages.models import Village
 

@@ -22,8 +22,8 @@ from django.conf import settings
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from core.parsing import text
 from participants.imports.columns import match_headers
-from participants.parsing import text
 
 if TYPE_CHECKING:
     from participants.imports.kinds import ImportKind
