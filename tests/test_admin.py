@@ -26,6 +26,7 @@ from evaluations.models import (
 from participants.models import Claim, ImportBatch, Programme, VillageMonthStat
 from tests.factories import ActivityFactory, ContributionFactory, ParticipantFactory, UserFactory
 from villages.access import ROLE_STAFF
+from villages.designation import ApparatusHeadcount
 from villages.models import Agent, Award, Budget, Commitment, ExportLog, Target
 
 
@@ -60,6 +61,7 @@ def one_of_each(batang_barus, superuser, official):
         original_name="peserta.xlsx",
     )
     VillageMonthStat.objects.create(village=batang_barus, month=datetime.date(2024, 1, 1), enrolled=1, active=1)
+    ApparatusHeadcount.objects.create(village=batang_barus, count=12, source="SOTK nagari", year=2024)
     rubric = Rubric.objects.create(name="Rubrik uji admin")
     RubricItem.objects.create(
         rubric=rubric,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from villages.admin_scope import ReadOnlyAdminMixin, ScopedAdminMixin
+from villages.designation import ApparatusHeadcount, DesignationCriterion
 from villages.models import (
     Activity,
     Agent,
@@ -220,3 +221,23 @@ class UserWithVillagesAdmin(ScopedAdminMixin, UserAdmin):
     @admin.display(description=_("peran"))
     def roles(self, user: User) -> str:
         return ", ".join(group.name for group in user.groups.all()) or "—"
+
+
+@admin.register(DesignationCriterion)
+class DesignationCriterionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """The programme's bar: thresholds the village pages, the villages list and the anev measure against."""
+
+    list_display = ["name", "measure", "bar_text", "source", "order"]
+    search_fields = ["name", "source"]
+
+    @admin.display(description=_("ambang"))
+    def bar_text(self, criterion: DesignationCriterion) -> str:
+        return criterion.bar_text
+
+
+@admin.register(ApparatusHeadcount)
+class ApparatusHeadcountAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["village", "count", "year", "source"]
+    list_select_related = ["village"]
+    search_fields = ["village__name", "village__code"]
+    autocomplete_fields = ["village"]

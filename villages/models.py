@@ -439,3 +439,7 @@ class ExportLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.what} {self.created_at:%d/%m/%Y %H:%M}"
+
+
+# The programme's bar (designation criteria, apparatus headcounts) lives in its own module; importing it registers it.
+from villages.designation import ApparatusHeadcount, DesignationCriterion  # noqa: E402, F401

@@ -30,9 +30,11 @@ from evaluations.models import (
     VillageEvaluation,
 )
 from participants.models import Claim, ImportBatch, Programme, VillageMonthStat
+from participants.rules import ContributionAdjustment, OccupationSector, Sector
 from tests.factories import ActivityFactory, ContributionFactory, ParticipantFactory, UserFactory
 from villages.access import ROLE_OFFICIAL, ROLE_STAFF
 from villages.admin_scope import ScopedAdminMixin
+from villages.designation import ApparatusHeadcount, DesignationCriterion
 from villages.models import Agent, Assignment, Award, Budget, Commitment, ExportLog, Target, Village
 
 
@@ -80,6 +82,9 @@ BUILDERS: dict[str, Callable[[Village], models.Model]] = {
         file="imports/peserta.xlsx",
         original_name="peserta.xlsx",
     ),
+    "villages.apparatusheadcount": lambda village: ApparatusHeadcount.objects.get_or_create(
+        village=village, defaults={"count": 12, "source": "SOTK", "year": 2024}
+    )[0],
     "participants.villagemonthstat": lambda village: VillageMonthStat.objects.get_or_create(
         village=village, month=datetime.date(2019, 1, 1)
     )[0],
@@ -112,6 +117,10 @@ BRANCH_ONLY: dict[str, Callable[[], models.Model]] = {
     "evaluations.category": lambda: Rubric.objects.get(name="Rubrik Standar Desa Sadar").categories.first(),
     "evaluations.evaluationcycle": lambda: _evaluation(Village.objects.get(code="13.73.04.2010")).cycle,
     "participants.contributionrate": lambda: _rate(),
+    "participants.contributionadjustment": lambda: ContributionAdjustment.objects.order_by("pk").first(),
+    "participants.sector": lambda: Sector.objects.order_by("pk").first(),
+    "participants.occupationsector": lambda: OccupationSector.objects.order_by("pk").first(),
+    "villages.designationcriterion": lambda: DesignationCriterion.objects.order_by("pk").first(),
 }
 
 
