@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Window
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, When, Window
 from django.utils import timezone
 
 from indicators import REGISTRY, Period, Result
 from indicators.facts import Facts
 from participants.coverage import COHORT_OFFSETS, CoverageStatus, arrears_grace_months, unpaid_run, with_coverage_status
 from participants.models import Claim, Contribution, Participant, VillageMonthStat
-from participants.months import add_months, month_start
+from participants.months import add_months, month_start, months_between
 from villages.models import Commitment, CommitmentState, Village
 
 HEADLINE_KEYS = (
@@ -155,6 +155,7 @@ class RankingRow:
     village: dict
     results: dict[str, Result]
     reported: dict
+    spark: dict | None = None  # the sparkline of active participants, on the villages list
 
     @cached_property
     def cells(self) -> list[tuple[str, str, str]]:
@@ -370,12 +371,23 @@ def claim_totals(*, claims: QuerySet[Claim]) -> dict:
 
 
 def village_claims(*, village: Village, limit: int) -> tuple[list[Claim], dict]:
-    """A village's latest claims and its totals since it has had participants (two queries)."""
-    claims = Claim.objects.filter(participant__village=village)
+    """A village's latest claims, and the totals of all its claims carried on each row by window functions
+    (one query)."""
+    paid = Case(When(paid_on__isnull=False, then=1), default=0)
     latest = list(
-        claims.select_related("participant").order_by(F("paid_on").desc(nulls_first=True), "-event_date", "-pk")[:limit]
+        Claim.objects.filter(participant__village=village)
+        .select_related("participant")
+        .annotate(
+            total_count=Window(Count("pk")),
+            total_paid=Window(Sum(paid)),
+            total_amount=Window(Sum(Case(When(paid_on__isnull=False, then=F("amount")), default=0))),
+        )
+        .order_by(F("paid_on").desc(nulls_first=True), "-event_date", "-pk")[:limit]
     )
-    return latest, claim_totals(claims=claims)
+    first = latest[0] if latest else None
+    count, paid_count = (first.total_count, first.total_paid) if first else (0, 0)
+    totals = {"count": count, "paid": paid_count, "amount": first.total_amount if first else 0}
+    return latest, {**totals, "unpaid": count - paid_count}
 
 
 def commitments_to_renew(*, commitments: QuerySet[Commitment], today: datetime.date) -> QuerySet[Commitment]:
@@ -391,3 +403,59 @@ def renewal_counts(*, commitments: QuerySet[Commitment], today: datetime.date) -
     """How many have lapsed and how many lapse soon (one query)."""
     counts = dict(commitments.needing_renewal(today=today).order_by().values_list("state").annotate(total=Count("pk")))
     return {state: counts.get(state, 0) for state in (CommitmentState.LAPSED, CommitmentState.LAPSING)}
+
+
+# --- small charts: sparklines of the villages list, the jorong heat map of a village page ------------------------
+
+
+def active_series(*, village_ids: list[int], first: datetime.date, last: datetime.date) -> dict[int, list[int]]:
+    """Per village, its active participants of each month from `first` to `last` (one query); missing months 0."""
+    rows = VillageMonthStat.objects.filter(village_id__in=village_ids, month__gte=first, month__lte=last).values_list(
+        "village_id", "month", "active"
+    )
+    by_village: dict[int, dict[datetime.date, int]] = {}
+    for village_id, month, active in rows:
+        by_village.setdefault(village_id, {})[month] = active
+    months = [add_months(first, offset) for offset in range(months_between(first, last) + 1)]
+    return {pk: [by_village.get(pk, {}).get(month, 0) for month in months] for pk in village_ids}
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    """One jorong in one month: participants enrolled, and how many of them paid that month."""
+
+    month: datetime.date
+    enrolled: int
+    paid: int
+
+    @property
+    def share(self) -> Decimal | None:
+        return (Decimal(self.paid) * 100 / self.enrolled).quantize(Decimal("1")) if self.enrolled else None
+
+    @property
+    def level(self) -> int | None:
+        """0–4 by quintile of the paid share, for the cell's colour (None: nobody enrolled)."""
+        return None if self.share is None else min(int(self.share) // 20, 4)
+
+
+def jorong_paid_shares(*, village: Village, months: list[datetime.date]) -> list[tuple[str, list[HeatCell]]]:
+    """Per jorong of the village, per month: participants enrolled and those who paid (one grouped query).
+
+    Enrolled is `enrolled_in` (registered by the month's end, not exited before it); paid, that
+    the month's contribution is recorded: the aktif status of the coverage rule.
+    """
+    aggregates = {}
+    for index, month in enumerate(months):
+        enrolled = Q(pk__in=Participant.objects.filter(village=village).enrolled_in(month).values("pk"))
+        paid = Exists(Contribution.objects.filter(participant=OuterRef("pk"), month=month))
+        aggregates[f"enrolled_{index}"] = Count("pk", filter=enrolled)
+        aggregates[f"paid_{index}"] = Count("pk", filter=enrolled & Q(paid))
+    rows = village.participants.order_by().values("hamlet").annotate(**aggregates).order_by("hamlet")
+    return [
+        (
+            row["hamlet"] or "(tanpa jorong)",
+            [HeatCell(month, row[f"enrolled_{index}"], row[f"paid_{index}"]) for index, month in enumerate(months)],
+        )
+        for row in rows
+        if any(row[f"enrolled_{index}"] for index in range(len(months)))
+    ]

@@ -21,6 +21,8 @@ elif env_file and "ENV_FILE" in os.environ:
     raise ImproperlyConfigured(f"ENV_FILE menunjuk berkas yang tidak ada: {env_file}")
 
 DEBUG = env.bool("DEBUG", default=False)
+# With DEBUG on, errors show the Indonesian pages with the details below them; true: Django's technical pages.
+DEBUG_TECHNICAL_ERRORS = env.bool("DEBUG_TECHNICAL_ERRORS", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
@@ -70,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # With DEBUG on: the Indonesian 404/500 pages, debug details below (DEBUG_TECHNICAL_ERRORS=true: Django's own).
+    "desa_sadar.error_pages.DebugErrorPagesMiddleware",
     "desa_sadar.middleware.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

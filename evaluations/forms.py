@@ -99,10 +99,15 @@ class EvaluationFilter(django_filters.FilterSet):
 
     name = django_filters.CharFilter(field_name="village__name", lookup_expr="icontains", label="Nama desa")
     regency = django_filters.ModelChoiceFilter(
-        field_name="village__district__regency", queryset=Regency.objects.all(), label="Kabupaten/kota"
+        field_name="village__district__regency",
+        queryset=Regency.objects.all(),
+        label="Kabupaten/kota",
+        empty_label="Semua kabupaten/kota",
     )
-    category = django_filters.ChoiceFilter(label="Kategori", choices=[])
-    status = django_filters.ChoiceFilter(choices=VillageEvaluation.Status.choices, label="Status")
+    category = django_filters.ChoiceFilter(label="Kategori", choices=[], empty_label="Semua kategori")
+    status = django_filters.ChoiceFilter(
+        choices=VillageEvaluation.Status.choices, label="Status", empty_label="Semua status"
+    )
 
     class Meta:
         model = VillageEvaluation
@@ -114,8 +119,8 @@ class EvaluationFilter(django_filters.FilterSet):
 
 
 class TrackerFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=ActionItem.Status.choices, label="Status")
-    pillar = django_filters.ChoiceFilter(choices=Pillar.choices, label="Pilar")
+    status = django_filters.ChoiceFilter(choices=ActionItem.Status.choices, label="Status", empty_label="Semua status")
+    pillar = django_filters.ChoiceFilter(choices=Pillar.choices, label="Pilar", empty_label="Semua pilar")
     overdue = django_filters.BooleanFilter(
         method="filter_overdue", label="Hanya yang lewat tenggat", widget=forms.CheckboxInput
     )

@@ -21,10 +21,18 @@ class ParticipantFilter(django_filters.FilterSet):
     """Filters a queryset annotated by `participants.coverage.with_coverage_status` (its `status`)."""
 
     q = django_filters.CharFilter(label=_("Cari nama, NIK atau KPJ"), method="search")
-    village = django_filters.ModelChoiceFilter(label=_("Desa/nagari"), queryset=_villages)
-    status = django_filters.ChoiceFilter(label=_("Status bulan ini"), choices=CoverageStatus.choices)
-    occupation = django_filters.ChoiceFilter(label=_("Pekerjaan"), choices=Occupation.choices)
-    funding_source = django_filters.ChoiceFilter(label=_("Sumber dana"), choices=FundingSource.choices)
+    village = django_filters.ModelChoiceFilter(
+        label=_("Desa/nagari"), queryset=_villages, empty_label=_("Semua desa/nagari")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status bulan ini"), choices=CoverageStatus.choices, empty_label=_("Semua status")
+    )
+    occupation = django_filters.ChoiceFilter(
+        label=_("Pekerjaan"), choices=Occupation.choices, empty_label=_("Semua pekerjaan")
+    )
+    funding_source = django_filters.ChoiceFilter(
+        label=_("Sumber dana"), choices=FundingSource.choices, empty_label=_("Semua sumber dana")
+    )
 
     class Meta:
         model = Participant

@@ -17,6 +17,7 @@ from django.http import Http404
 from simple_history.utils import get_history_model_for_model
 
 from villages.access import is_branch_user
+from villages.admin_history import HistoryChangeHelper
 from villages.models import Village
 
 # Paths from a model to its village, tried in order when the model has no `for_user` of its own.
@@ -51,6 +52,10 @@ class ScopedAdminMixin:
     def history_view(self, request, object_id, extra_context=None):
         self._history_in_scope_or_404(request, object_id)
         return super().history_view(request, object_id, extra_context)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        """The changes of the history page written as the app writes values ("—", 01/03/2024, labels)."""
+        return HistoryChangeHelper(self.model, historical_record)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """simple_history's page of one historical version (and its revert form)."""

@@ -108,7 +108,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 "chart-funding": charts.funding_chart(headline["funding_mix"].current),
                 "chart-cohorts": charts.cohort_chart(context["cohorts"]),
             },
-            "chart_cards": CHART_CARDS,
+            "chart_cards": charts.with_notes(CHART_CARDS, {"chart-cohorts": charts.cohort_note(context["cohorts"])}),
             "reporting": _reporting_summary(context["ranking"]),
             "ranking_shown": context["ranking"][:RANKING_ROWS],
             "village_list_url": reverse("dashboard:village_list")

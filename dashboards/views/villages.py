@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -11,7 +13,9 @@ from django.utils import timezone
 from dashboards import selectors
 from dashboards.views import charts
 from dashboards.views.common import export_links, figures, page_scope, period_scope
-from villages.access import get_for_user_or_404
+from evaluations.standing import village_standing
+from participants.months import add_months
+from villages.access import get_for_user_or_404, is_branch_user
 from villages.models import Village
 
 LIST_PAGE_SIZE = 100
@@ -24,6 +28,27 @@ VILLAGE_TABLES = {
 }
 RECENT_ACTIVITIES = 10
 RECENT_CLAIMS = 10
+VILLAGE_CHART_CARDS = [
+    {
+        "id": "chart-status",
+        "title": "Peserta menurut status per bulan",
+        "working": "Aktif: iuran bulan itu dibayar. Menunggak: belum dibayar, paling lama batas bulan "
+        "tunggakan. Nonaktif: tunggakan lebih lama.",
+    },
+    {
+        "id": "chart-flows",
+        "title": "Pendaftaran baru dan peserta yang menjadi nonaktif",
+        "working": "Pendaftaran baru menurut bulan tanggal daftar; menjadi nonaktif: bulan pertama "
+        "tunggakan melewati batas.",
+    },
+    {
+        "id": "chart-cohorts",
+        "title": "Ketahanan kohort",
+        "working": "Untuk tiap bulan daftar: bagian pendaftar yang aktif 3, 6 dan 12 bulan kemudian.",
+    },
+]
+# The sparkline and the jorong heat map show the 12 months up to the end of the period.
+HEAT_MONTHS = 12
 
 
 def scoped_village(request: HttpRequest, code: str) -> Village:
@@ -35,11 +60,20 @@ def village_list(request: HttpRequest) -> HttpResponse:
     scope = page_scope(request)
     context = figures(scope, with_headlines=False)
     page = Paginator(context["ranking"], LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Sparklines only for the rows shown: one query for the page.
+    first, last = add_months(scope.period.end, 1 - HEAT_MONTHS), scope.period.end
+    series = selectors.active_series(
+        village_ids=[row.village["pk"] for row in page.object_list], first=first, last=last
+    )
+    for row in page.object_list:
+        row.spark = charts.sparkline(series[row.village["pk"]])
     context.update(
         {
             "scope": scope,
             "page": page,
             "ranking_shown": page.object_list,
+            "with_sparklines": True,
+            "spark_months": (first, last),
             "first_position": page.start_index(),
             "export_tables": export_links(request, tables=LIST_TABLES, url_name="dashboard:export"),
         }
@@ -62,11 +96,20 @@ def village_detail(request: HttpRequest, code: str) -> HttpResponse:
     reported = selectors.reporting_completeness(villages=scope.villages, month=month).get(village.pk, {})
     today = timezone.localdate()
     claims, claim_totals = selectors.village_claims(village=village, limit=RECENT_CLAIMS)
+    commitments = list(village.commitments.with_state(today=today))
+    heat_months = [add_months(scope.period.end, offset) for offset in range(1 - HEAT_MONTHS, 1)]
     context.update(
         {
             "scope": scope,
             "village": village,
-            "commitments": list(village.commitments.with_state(today=today)),
+            # Branch staff come to a village for its figures; its officials for the list of whom to remind.
+            "is_branch": is_branch_user(request.user),
+            "standing": village_standing(village=village, today=today),
+            "renewal": Counter(commitment.state for commitment in commitments),
+            "active_spark": charts.sparkline([row["active"] for row in context["series"][-HEAT_MONTHS:]]),
+            "heat_months": heat_months,
+            "heat_rows": selectors.jorong_paid_shares(village=village, months=heat_months),
+            "commitments": commitments,
             "agents": list(village.agents.all()),
             "awards": list(village.awards.all()),
             "targets": list(village.targets.all()[:5]),
@@ -85,25 +128,9 @@ def village_detail(request: HttpRequest, code: str) -> HttpResponse:
                 "chart-flows": charts.flows_chart(context["series"]),
                 "chart-cohorts": charts.cohort_chart(context["cohorts"]),
             },
-            "chart_cards": [
-                {
-                    "id": "chart-status",
-                    "title": "Peserta menurut status per bulan",
-                    "working": "Aktif: iuran bulan itu dibayar. Menunggak: belum dibayar, paling lama batas bulan "
-                    "tunggakan. Nonaktif: tunggakan lebih lama.",
-                },
-                {
-                    "id": "chart-flows",
-                    "title": "Pendaftaran baru dan peserta yang menjadi nonaktif",
-                    "working": "Pendaftaran baru menurut bulan tanggal daftar; menjadi nonaktif: bulan pertama "
-                    "tunggakan melewati batas.",
-                },
-                {
-                    "id": "chart-cohorts",
-                    "title": "Ketahanan kohort",
-                    "working": "Untuk tiap bulan daftar: bagian pendaftar yang aktif 3, 6 dan 12 bulan kemudian.",
-                },
-            ],
+            "chart_cards": charts.with_notes(
+                VILLAGE_CHART_CARDS, {"chart-cohorts": charts.cohort_note(context["cohorts"])}
+            ),
             "export_tables": export_links(
                 request, tables=VILLAGE_TABLES, url_name="dashboard:village_export", kwargs={"code": village.code}
             ),
