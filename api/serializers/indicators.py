@@ -36,7 +36,7 @@ class ResultPartSerializer(serializers.Serializer):
 
 class ResultSerializer(ResultPartSerializer):
     pillar = serializers.ChoiceField(choices=Pillar.choices)
-    unit = serializers.ChoiceField(choices=["count", "percent", "rupiah", "score"])
+    unit = serializers.ChoiceField(choices=sorted({indicator.unit for indicator in REGISTRY.values()}))
     definition = serializers.CharField()
     higher_is_better = serializers.BooleanField()
     period = PeriodSerializer()

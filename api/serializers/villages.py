@@ -16,6 +16,12 @@ class DistrictBriefSerializer(serializers.ModelSerializer):
         fields = ["code", "name"]
 
 
+class RegencyBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Regency
+        fields = ["code", "name"]
+
+
 class RegencySerializer(serializers.ModelSerializer):
     districts = DistrictBriefSerializer(many=True, read_only=True, source="scoped_districts")
 
@@ -105,9 +111,9 @@ class VillageSerializer(serializers.ModelSerializer):
             "budgets",
         ]
 
-    @extend_schema_field(DistrictBriefSerializer)
+    @extend_schema_field(RegencyBriefSerializer)
     def get_regency(self, village: Village) -> dict:
-        return {"code": village.district.regency.code, "name": village.district.regency.name}
+        return RegencyBriefSerializer(village.district.regency).data
 
     def get_in_programme(self, village: Village) -> bool:
         return village.joined_on is not None

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from participants.coverage import participant_status
 from participants.models import Claim, Contribution, Participant
 from tests.factories import ActivityFactory, ContributionFactory, ParticipantFactory, make_nik
 from villages.models import Activity
@@ -55,12 +56,9 @@ def test_an_official_registers_a_worker_in_their_village(official, official_api,
     assert response.status_code == 201, response.content
     participant = Participant.objects.get()
     body = response.json()
-    assert (body["id"], body["village"], body["nik"], body["status"]) == (
-        participant.pk,
-        batang_barus.pk,
-        participant.nik,
-        "menunggak",
-    )
+    assert (body["id"], body["village"], body["nik"]) == (participant.pk, batang_barus.pk, participant.nik)
+    # The status of this month, by the one coverage rule.
+    assert body["status"] == participant_status(participant, datetime.date(2025, 6, 1))
     assert (participant.monthly_income, participant.birth_date, participant.has_jht) == (1_500_000, BIRTH, False)
     assert participant.history.get().history_user == official
 
