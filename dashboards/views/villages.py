@@ -14,6 +14,7 @@ from dashboards import selectors
 from dashboards.views import charts
 from dashboards.views.common import export_links, figures, page_scope, period_scope
 from evaluations.standing import village_standing
+from indicators.designation import programme_bar
 from participants.months import add_months
 from villages.access import get_for_user_or_404, is_branch_user
 from villages.models import Village
@@ -65,14 +66,18 @@ def village_list(request: HttpRequest) -> HttpResponse:
     series = selectors.active_series(
         village_ids=[row.village["pk"] for row in page.object_list], first=first, last=last
     )
+    shown_ids = [row.village["pk"] for row in page.object_list]
+    bars = programme_bar(villages=scope.villages.filter(pk__in=shown_ids), month=scope.period.end)
     for row in page.object_list:
         row.spark = charts.sparkline(series[row.village["pk"]])
+        row.bar = bars.get(row.village["pk"], [])
     context.update(
         {
             "scope": scope,
             "page": page,
             "ranking_shown": page.object_list,
             "with_sparklines": True,
+            "with_bar": True,
             "spark_months": (first, last),
             "first_position": page.start_index(),
             "export_tables": export_links(request, tables=LIST_TABLES, url_name="dashboard:export"),
@@ -105,6 +110,8 @@ def village_detail(request: HttpRequest, code: str) -> HttpResponse:
             # Branch staff come to a village for its figures; its officials for the list of whom to remind.
             "is_branch": is_branch_user(request.user),
             "standing": village_standing(village=village, today=today),
+            "programme_bar": programme_bar(villages=scope.villages, month=scope.period.end).get(village.pk, []),
+            "bar_month": scope.period.end,
             "renewal": Counter(commitment.state for commitment in commitments),
             "active_spark": charts.sparkline([row["active"] for row in context["series"][-HEAT_MONTHS:]]),
             "heat_months": heat_months,
