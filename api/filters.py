@@ -19,8 +19,8 @@ from rest_framework.filters import BaseFilterBackend
 
 from api.fields import MAX_ID, MONTH_SCHEMA, MonthFormField
 from evaluations.models import EvaluationCycle, VillageEvaluation
-from participants.coverage import CoverageStatus
-from participants.models import Claim, Contribution, Participant, Programme, VillageMonthStat
+from participants import filters as participant_list
+from participants.models import Claim, Contribution, Programme, VillageMonthStat
 from participants.months import add_months
 from villages.models import Activity, District, Village
 
@@ -95,18 +95,17 @@ class VillageFilter(django_filters.FilterSet):
         fields = ["regency", "district", "kind", "code", "in_programme", "q"]
 
 
-class ParticipantFilter(django_filters.FilterSet):
+class ParticipantFilter(participant_list.ParticipantFilter):
+    """The participant list's own filters (search, status this month, occupation, funding source), with the
+    village as an id, the regency and the period of enrolment."""
+
     village = _village("village")
     regency = _regency("village")
-    status = django_filters.ChoiceFilter(choices=CoverageStatus.choices, help_text="Status kepesertaan bulan ini.")
-    occupation = django_filters.ChoiceFilter(choices=Participant._meta.get_field("occupation").choices)
-    funding_source = django_filters.ChoiceFilter(choices=Participant._meta.get_field("funding_source").choices)
-    start = MonthFilter(bound="start", field_name="enrolled_on")
-    end = MonthFilter(bound="end", field_name="enrolled_on")
+    start = MonthFilter(bound="start", field_name="enrolled_on", help_text="Terdaftar mulai bulan (YYYY-MM).")
+    end = MonthFilter(bound="end", field_name="enrolled_on", help_text="Terdaftar sampai bulan (YYYY-MM).")
 
-    class Meta:
-        model = Participant
-        fields = ["village", "regency", "status", "occupation", "funding_source", "start", "end"]
+    class Meta(participant_list.ParticipantFilter.Meta):
+        fields = ["q", "village", "regency", "status", "occupation", "funding_source", "start", "end"]
 
 
 class ContributionFilter(django_filters.FilterSet):

@@ -114,6 +114,7 @@ def test_filters_by_village_regency_status_and_period(batang_barus, sikalang, st
     assert ids("/api/v1/participants/?regency=13.73") == {elsewhere.pk}
     assert ids("/api/v1/participants/?status=aktif") == {paying_now.pk, elsewhere.pk}
     assert ids("/api/v1/participants/?status=nonaktif") == {lapsed.pk}
+    assert ids(f"/api/v1/participants/?q={paying_now.name}") == {paying_now.pk}
     month = f"{this_month:%Y-%m}"
     assert ids(f"/api/v1/participants/?start={month}&end={month}") == {elsewhere.pk}
     paid_this_month = {
