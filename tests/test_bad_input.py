@@ -15,12 +15,12 @@ The API's routes need no row here: their query parameters are read from the Open
 code generates, and their reach from API_ROWS of tests/api/test_access.py.
 
 Each request runs in its own savepoint, so that one database error cannot hide the next; any 5xx
-or exception fails, and every failure of a pattern is listed together. Every role (anonymous, the
-Batang Barus operator, branch staff, the branch head) is sent every raw and junk query. The
-templated ones are shared out: a role the page refuses (login, 403, 405: answered before any
-parameter is read) is sent all of them, and the roles the page admits take turns, so each hostile
-value reaches the parameter parsing once, by some admitted role, without rendering the heaviest
-pages hundreds of times.
+or exception fails, and every failure of a pattern is listed together. The requests are shared out
+among the roles (anonymous, the Batang Barus operator, branch staff, the branch head): a role the
+page refuses (login, 403, 405: answered before any parameter is read, as the access matrix says)
+is sent all of them, and the roles the page admits take turns, so each hostile query reaches the
+parameter parsing once, by some admitted role, without rendering the heaviest pages and PDFs
+hundreds of times.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from django.utils import timezone
 
 from tests.api.conftest import bearer
 from tests.api.test_access import API_ROWS
+from tests.test_access_matrix import ROWS as ACCESS_ROWS
 from tests.test_access_matrix import World, project_url_names
 
 
@@ -54,23 +55,16 @@ HOSTILE_VALUES: tuple[str | list[str], ...] = (
     "01/0001",  # year 1: its previous period would be in year 0
     "12/9999",
     "13/2026",
-    "00/0000",
     "-1",
-    "0",
     "9" * 40,  # beyond any database integer
-    "1e309",  # beyond any float
     "１２/２０２６",  # full-width digits
     "²",  # a digit to str.isdigit(), not to int()
-    "Nagari Ñ 中文 🙂",
     "a\x00b",  # PostgreSQL refuses NUL in text
     "' OR '1'='1' --",
     "<script>alert(1)</script>",
     "__class__",
-    "-__class__",
     "x" * 5000,
-    "",
-    ["1", "2"],  # a parameter given twice
-    ["01/2024", "01/0001"],
+    ["1", "01/0001"],  # a parameter given twice
 )
 
 # Raw query strings that no dict can express: broken percent-encoding, keys without values, brackets.
@@ -338,7 +332,14 @@ def _request(client, url: str, query: dict | str, headers: dict) -> tuple[int | 
     return response.status_code, None
 
 
-def _sweep(clients: dict, url: str, row: Inputs, world: World) -> list[str]:
+def expected(name: str, role: str):
+    """What the access matrix says `role` gets on a plain GET of the pattern (the login pages: 200)."""
+    if name in API_ROWS:
+        return API_ROWS[name].methods.get("GET", {}).get(role)
+    return ACCESS_ROWS[name].expect[role] if name in ACCESS_ROWS else 200
+
+
+def _sweep(clients: dict, name: str, url: str, row: Inputs, world: World) -> list[str]:
     """Send the row's requests as every role (see the module docstring); the failures, in words."""
     failures = []
 
@@ -348,14 +349,10 @@ def _sweep(clients: dict, url: str, row: Inputs, world: World) -> list[str]:
             if problem:
                 failures.append(f"{role} GET {url} {query!r:.160}: {problem}")
 
-    admitted = [role for role in SIGNED_IN if _request(clients[role], url, {}, row.headers)[0] == 200]
-    queries = templated(row, world)
+    admitted = [role for role in SIGNED_IN if expected(name, role) == 200]
+    queries = [JUNK, *RAW_QUERIES, *templated(row, world)]
     for role in ROLES:
-        send(role, [JUNK, *RAW_QUERIES])
-        if role in admitted:
-            send(role, queries[admitted.index(role) :: len(admitted)])
-        else:
-            send(role, queries)
+        send(role, queries[admitted.index(role) :: len(admitted)] if role in admitted else queries)
     return failures
 
 
@@ -376,7 +373,7 @@ def test_hostile_query_strings_never_answer_500(users, name):
     world = World(users)
     row = INPUTS[name]
     url = reverse(name, kwargs=row.kwargs(world))
-    failures = _sweep({role: _session(users[role]) for role in ROLES}, url, row, world)
+    failures = _sweep({role: _session(users[role]) for role in ROLES}, name, url, row, world)
     assert not failures, f"{len(failures)} server errors:\n" + "\n".join(failures[:25])
 
 
@@ -389,7 +386,7 @@ def test_hostile_api_query_strings_never_answer_500(users, name):
         clients = {role: _session(users[role]) for role in ROLES}
     else:
         clients = {role: bearer(users[role]) if users[role] else Client() for role in ROLES}
-    failures = _sweep(clients, url, row, world)
+    failures = _sweep(clients, name, url, row, world)
     assert not failures, f"{len(failures)} server errors:\n" + "\n".join(failures[:25])
 
 
