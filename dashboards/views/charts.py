@@ -79,8 +79,9 @@ SPARK_WIDTH, SPARK_HEIGHT = 100, 24
 
 def sparkline(values: list[int]) -> dict:
     """A small line of monthly values, drawn server-side as an SVG polyline (no script, nothing inline but
-    the points): the points in a 100 × 24 box, the lowest value at the bottom, and a text for screen readers."""
-    if not values:
+    the points): the points in a 100 × 24 box, the lowest value at the bottom, and a text for screen readers.
+    A village without any participant in those months gets no line."""
+    if not any(values):  # no participant in any month: nothing to draw
         return {"points": "", "label": ""}
     low, high = min(values), max(values)
     span = (high - low) or 1
