@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime
 import random
 from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 from django.db import connection
 from django.utils import timezone
@@ -78,6 +80,133 @@ def _enrolment_date(*, rng: random.Random, plan: VillagePlan, horizon: datetime.
     return plan.joined_on + datetime.timedelta(days=offset)
 
 
+@dataclass
+class Drawn:
+    """One drawn participant: the row to write, its paid months (month, paid on, channel, funding) and claim."""
+
+    participant: Participant
+    months: list[tuple[datetime.date, datetime.date, str, str]]
+    claim: tuple | None
+
+
+def _person(rng: random.Random, *, sex: str) -> str:
+    first = (MALE_NAMES if sex == Sex.MALE else FEMALE_NAMES)[rng.randrange(30)]
+    return f"{first} {SECOND_NAMES[rng.randrange(len(SECOND_NAMES))]}"
+
+
+def _regular(*, rng: random.Random, plan: VillagePlan, horizon: datetime.date, serials: Counter) -> Drawn:
+    village = plan.village
+    town = village.kind == Village.Kind.KELURAHAN or village.code.startswith(("13.72", "13.73"))
+    occupations, occupation_weights = zip(*(TOWN_OCCUPATIONS if town else RURAL_OCCUPATIONS), strict=True)
+    incomes, income_weights = zip(*INCOMES, strict=True)
+    sex = Sex.MALE if rng.random() < 0.56 else Sex.FEMALE
+    enrolled_on = _enrolment_date(rng=rng, plan=plan, horizon=horizon)
+    age = rng.randint(18, 58)
+    birth_date = datetime.date(enrolled_on.year - age, rng.randint(1, 12), rng.randint(1, 28))
+    nik = _nik(region=village.code[:8].replace(".", ""), birth_date=birth_date, sex=sex, serials=serials)
+    apparatus = rng.random() < 0.06
+    if apparatus or rng.random() < plan.village_budget_share:
+        funding = FundingSource.VILLAGE_BUDGET
+    elif town and rng.random() < 0.15:
+        funding = FundingSource.REGIONAL_BUDGET
+    elif rng.random() < 0.03:
+        funding = FundingSource.CSR
+    else:
+        funding = FundingSource.SELF
+    occupation = Occupation.APPARATUS if apparatus else rng.choices(occupations, occupation_weights)[0]
+    income = rng.choices(incomes, income_weights)[0]
+    has_jht = rng.random() < (0.35 if apparatus else 0.12)
+    return _finish(
+        rng=rng,
+        plan=plan,
+        horizon=horizon,
+        participant=Participant(
+            village=village,
+            nik=nik,
+            name=_person(rng, sex=sex),
+            sex=sex,
+            birth_date=birth_date,
+            occupation=occupation,
+            monthly_income=income,
+            has_jht=has_jht,
+            funding_source=funding,
+            enrolled_on=enrolled_on,
+        ),
+    )
+
+
+def _cohort_member(*, rng: random.Random, plan: VillagePlan, horizon: datetime.date, serials: Counter) -> Drawn:
+    """A worker of a published figure's cohort (published.Cohort): enrolled in its window, at the minimum
+    income base, JKK and JKM only, funded as the figure says."""
+    cohort = plan.cohort
+    sex = Sex.MALE if rng.random() < 0.56 else Sex.FEMALE
+    enrolled_on = cohort.enrol_from + datetime.timedelta(
+        days=rng.randint(0, (cohort.enrol_to - cohort.enrol_from).days)
+    )
+    age = rng.randint(18, 58)
+    birth_date = datetime.date(enrolled_on.year - age, rng.randint(1, 12), rng.randint(1, 28))
+    nik = _nik(region=plan.village.code[:8].replace(".", ""), birth_date=birth_date, sex=sex, serials=serials)
+    occupations, occupation_weights = zip(*RURAL_OCCUPATIONS, strict=True)
+    return _finish(
+        rng=rng,
+        plan=plan,
+        horizon=horizon,
+        participant=Participant(
+            village=plan.village,
+            nik=nik,
+            name=_person(rng, sex=sex),
+            sex=sex,
+            birth_date=birth_date,
+            occupation=rng.choices(occupations, occupation_weights)[0],
+            monthly_income=INCOMES[0][0],
+            has_jht=False,
+            funding_source=cohort.funding,
+            enrolled_on=enrolled_on,
+        ),
+    )
+
+
+def _finish(*, rng: random.Random, plan: VillagePlan, horizon: datetime.date, participant: Participant) -> Drawn:
+    """The draws every participant shares after their own: KPJ, payment history, phone, jorong."""
+    if rng.random() < 0.8:
+        participant.kpj = f"{rng.randrange(10**10, 10**11)}"
+    months, exit_date, exit_reason, claim = _payment_history(
+        rng=rng, plan=plan, enrolled_on=participant.enrolled_on, funding=participant.funding_source, horizon=horizon
+    )
+    participant.exit_date, participant.exit_reason = exit_date, exit_reason
+    participant.phone = f"08{rng.choice(['12', '13', '52', '53', '77', '81'])}{rng.randrange(10**7, 10**8)}"
+    participant.hamlet = rng.choice(DUSUN if plan.village.kind == Village.Kind.DESA else HAMLETS)
+    plan.enrolled_by_year[participant.enrolled_on.year] += 1
+    if participant.funding_source == FundingSource.VILLAGE_BUDGET:
+        plan.budget_funded_by_year[participant.enrolled_on.year] += 1
+    return Drawn(participant=participant, months=months, claim=claim)
+
+
+def _village_draws(*, seed: int, plan: VillagePlan, horizon: datetime.date, serials: Counter) -> Iterator[Drawn]:
+    """The village's planned participants, then its published figure's cohort until the figure is met."""
+    aktif_in_month = 0
+    for index in range(plan.size):
+        # One random stream per planned participant: nothing drawn for one shifts another.
+        drawn = _regular(
+            rng=random.Random(f"{seed}:peserta:{plan.village.code}:{index}"),
+            plan=plan,
+            horizon=horizon,
+            serials=serials,
+        )
+        if plan.cohort and plan.cohort.counts(drawn.participant, drawn.months, regular=True):
+            aktif_in_month += 1
+        yield drawn
+    if plan.cohort is None:
+        return
+    for index in range(plan.cohort.quota * 20):
+        if aktif_in_month >= plan.cohort.quota:
+            return
+        rng = random.Random(f"{seed}:{plan.cohort.stream}:{plan.village.code}:{index}")
+        drawn = _cohort_member(rng=rng, plan=plan, horizon=horizon, serials=serials)
+        aktif_in_month += plan.cohort.counts(drawn.participant, drawn.months, regular=False)
+        yield drawn
+
+
 def participants_write(
     *, seed: int, plans: list[VillagePlan], today: datetime.date, horizon: datetime.date, written: Counter
 ) -> int:
@@ -91,76 +220,22 @@ def participants_write(
     claims: dict[str, list[tuple[str, datetime.date, datetime.date | None, int]]] = {}
 
     for plan in plans:
-        village = plan.village
-        region = village.code[:8].replace(".", "")
-        town = village.kind == Village.Kind.KELURAHAN or village.code.startswith(("13.72", "13.73"))
-        occupations, occupation_weights = zip(*(TOWN_OCCUPATIONS if town else RURAL_OCCUPATIONS), strict=True)
-        incomes, income_weights = zip(*INCOMES, strict=True)
-        hamlets = DUSUN if village.kind == Village.Kind.DESA else HAMLETS
-        for index in range(plan.size):
-            # One random stream per planned participant: nothing drawn for one shifts another.
-            rng = random.Random(f"{seed}:peserta:{village.code}:{index}")
-            sex = Sex.MALE if rng.random() < 0.56 else Sex.FEMALE
-            enrolled_on = _enrolment_date(rng=rng, plan=plan, horizon=horizon)
-            age = rng.randint(18, 58)
-            birth_date = datetime.date(enrolled_on.year - age, rng.randint(1, 12), rng.randint(1, 28))
-            nik = _nik(region=region, birth_date=birth_date, sex=sex, serials=serials)
-            apparatus = rng.random() < 0.06
-            if apparatus or rng.random() < plan.village_budget_share:
-                funding = FundingSource.VILLAGE_BUDGET
-            elif town and rng.random() < 0.15:
-                funding = FundingSource.REGIONAL_BUDGET
-            elif rng.random() < 0.03:
-                funding = FundingSource.CSR
-            else:
-                funding = FundingSource.SELF
-            occupation = Occupation.APPARATUS if apparatus else rng.choices(occupations, occupation_weights)[0]
-            income = rng.choices(incomes, income_weights)[0]
-            has_jht = rng.random() < (0.35 if apparatus else 0.12)
-            first = (MALE_NAMES if sex == Sex.MALE else FEMALE_NAMES)[rng.randrange(30)]
-            name = f"{first} {SECOND_NAMES[rng.randrange(len(SECOND_NAMES))]}"
-            kpj = None
-            if rng.random() < 0.8:
-                kpj = f"{rng.randrange(10**10, 10**11)}"
-                kpj = None if kpj in used_kpj else kpj
-            months, exit_date, exit_reason, claim = _payment_history(
-                rng=rng, plan=plan, enrolled_on=enrolled_on, funding=funding, horizon=horizon
-            )
-            phone = f"08{rng.choice(['12', '13', '52', '53', '77', '81'])}{rng.randrange(10**7, 10**8)}"
-            hamlet = rng.choice(hamlets)
-            plan.enrolled_by_year[enrolled_on.year] += 1
-            if funding == FundingSource.VILLAGE_BUDGET:
-                plan.budget_funded_by_year[enrolled_on.year] += 1
-            if enrolled_on > today or nik in existing_niks:
+        for drawn in _village_draws(seed=seed, plan=plan, horizon=horizon, serials=serials):
+            participant = drawn.participant
+            if participant.kpj in used_kpj:
+                participant.kpj = None
+            if participant.enrolled_on > today or participant.nik in existing_niks:
                 continue
-            if exit_date is not None and exit_date > today:  # not yet happened
-                exit_date, exit_reason = None, ""
-            existing_niks.add(nik)
-            if kpj:
-                used_kpj.add(kpj)
-            new_participants.append(
-                Participant(
-                    village=village,
-                    nik=nik,
-                    kpj=kpj,
-                    name=name,
-                    sex=sex,
-                    birth_date=birth_date,
-                    phone=phone,
-                    hamlet=hamlet,
-                    occupation=occupation,
-                    monthly_income=income,
-                    has_jht=has_jht,
-                    funding_source=funding,
-                    enrolled_on=enrolled_on,
-                    exit_date=exit_date,
-                    exit_reason=exit_reason,
-                )
-            )
-            payments[nik] = months
-            if claim and claim[1] <= today:
-                programme, event, paid, amount = claim
-                claims[nik] = [(programme, event, paid if paid <= today else None, amount)]
+            if participant.exit_date is not None and participant.exit_date > today:  # not yet happened
+                participant.exit_date, participant.exit_reason = None, ""
+            existing_niks.add(participant.nik)
+            if participant.kpj:
+                used_kpj.add(participant.kpj)
+            new_participants.append(participant)
+            payments[participant.nik] = drawn.months
+            if drawn.claim and drawn.claim[1] <= today:
+                programme, event, paid, amount = drawn.claim
+                claims[participant.nik] = [(programme, event, paid if paid <= today else None, amount)]
     for start in range(0, len(new_participants), BATCH):
         Participant.objects.bulk_create(new_participants[start : start + BATCH])
     # bulk_create sets the primary keys (RETURNING on SQLite and PostgreSQL).

@@ -8,9 +8,13 @@ import datetime
 import random
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from participants.months import add_months, month_start
 from villages.models import Village
+
+if TYPE_CHECKING:
+    from demo.published import Cohort
 
 BATCH = 5_000
 
@@ -42,6 +46,7 @@ class VillagePlan:
     village_budget_share: float = 0.0
     enrolled_by_year: Counter = field(default_factory=Counter)
     budget_funded_by_year: Counter = field(default_factory=Counter)
+    cohort: Cohort | None = None  # extra participants that make a published figure come true
 
 
 def plans_draw(*, rng: random.Random, villages: list[Village], horizon: datetime.date, total: int) -> list:

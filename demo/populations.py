@@ -1,6 +1,7 @@
 """Demo populations: the 2025 regency totals (Kepmendagri) SPREAD over the villages of each regency
 with random weights. The per-village figures are demo figures, not real village data, and the
-source field says so. Villages that already have figures keep them."""
+source field says so; only Desa Sikalang's follow published numbers (demo/published.py). Villages
+that already have figures keep them."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import random
 from collections import defaultdict
 from pathlib import Path
 
-from demo.plans import BATCH, PIONEERS
+from demo.plans import BATCH, PIONEERS, SIKALANG
+from demo.published import SIKALANG_POPULATION, SIKALANG_SOURCE, SIKALANG_WORKERS
 from villages.models import Village
 
 POPULATION_CSV = Path(__file__).resolve().parent.parent / "villages" / "data" / "penduduk_kabupaten_2025.csv"
@@ -46,6 +48,10 @@ def populations_spread(*, rng: random.Random, villages: list[Village]) -> int:
                 )
                 village.working_age_population = working_age
                 village.working_age_source, village.working_age_year = POPULATION_SOURCE, 2025
+                if village.code == SIKALANG:  # published figures (demo/published.py)
+                    village.population, village.working_age_population = SIKALANG_POPULATION, SIKALANG_WORKERS
+                    village.population_source = village.working_age_source = f"Demo: {SIKALANG_SOURCE}"
+                    village.population_year = village.working_age_year = 2021
                 changed.append(village)
     Village.objects.bulk_update(
         changed,

@@ -1,5 +1,6 @@
 """The villages' programme membership in the demo: commitments (agreement, regulation), village
-budgets, agents, activities, awards and yearly targets, each village from its own random streams."""
+budgets, agents, activities, awards, yearly targets and apparatus headcounts, each village from its
+own random streams."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from collections import Counter, defaultdict
 
 from demo.participants import person_name
 from demo.plans import BATANG_BARUS, BATCH, KOTO_BARU, PIONEERS, SIKALANG, VillagePlan, village_rng
-from participants.models import Claim, Programme
+from demo.published import SIKALANG_MONTH
+from participants.models import Claim, Occupation, Programme
 from participants.months import month_end, month_start
+from villages.designation import ApparatusHeadcount
 from villages.models import Activity, Agent, Award, Budget, Commitment, Target, Village
 
 
@@ -181,7 +184,10 @@ def awards_and_targets_write(
     for village, year, level, rank in wanted:
         if (village.pk, year, level) not in existing_awards:
             existing_awards.add((village.pk, year, level))
-            awards.append(Award(village=village, year=year, level=level, rank=rank))
+            award = Award(village=village, year=year, level=level, rank=rank)
+            if (village.code, level) == (SIKALANG, Award.Level.NATIONAL):
+                award.title += " (diserahkan 13/12/2019)"  # as reported (demo/published.py)
+            awards.append(award)
     Award.objects.bulk_create(awards)
     targets = []
     for plan in plans:
@@ -194,3 +200,27 @@ def awards_and_targets_write(
                 targets.append(Target(village=plan.village, year=year, active_participants=target))
     Target.objects.bulk_create(targets, batch_size=BATCH)
     written.update({"penghargaan": len(awards), "target": len(targets)})
+
+
+def headcounts_write(*, seed: int, plans: list[VillagePlan], written: Counter) -> None:
+    """How many apparatus each nagari and desa of the programme has: invented (8-18 a nagari, 6-11 a desa),
+    except Sikalang's, which follows its designation in 2019 (all its apparatus aktif in 12/2019)."""
+    existing = set(ApparatusHeadcount.objects.values_list("village_id", flat=True))
+    rows = []
+    for plan in plans:
+        village = plan.village
+        if village.kind == Village.Kind.KELURAHAN or village.pk in existing:
+            continue
+        if village.code == SIKALANG:
+            count = village.participants.filter(
+                occupation=Occupation.APPARATUS, contributions__month=SIKALANG_MONTH
+            ).count()
+            source = "Demo: perangkat aktif 12/2019 (syarat penetapan Desa Sadar: seluruh perangkat terdaftar)"
+        else:
+            rng = village_rng(seed, "perangkat", village)
+            count = rng.randint(8, 18) if village.kind == Village.Kind.NAGARI else rng.randint(6, 11)
+            source = "Demo: angka karangan, bukan SOTK desa"
+        if count:
+            rows.append(ApparatusHeadcount(village=village, count=count, source=source, year=2025))
+    ApparatusHeadcount.objects.bulk_create(rows, batch_size=BATCH)
+    written["jumlah perangkat"] = len(rows)

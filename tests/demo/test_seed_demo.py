@@ -12,7 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from stdnum.id import nik as stdnum_nik
 
+from demo import published
 from demo.branch import demo_branch_build
+from demo.published import solok_budget_workers
 from evaluations.models import EvaluationCycle, VillageEvaluation
 from participants.models import Claim, Contribution, Participant, Programme, VillageMonthStat
 from participants.rules import RuleBook, contribution_due
@@ -153,6 +155,32 @@ def test_participants_are_valid_and_pay_what_the_rules_say(seeded):
     for claim in Claim.objects.filter(programme=Programme.JKM):
         assert claim.amount == 42_000_000
         assert claim.participant.exit_reason == "meninggal"
+
+
+def test_the_figures_that_follow_published_numbers(seeded):
+    """demo/published.py at --scale 0.03: people counts scale, village counts do not."""
+    scale = float(SCALE)
+    workers = solok_budget_workers()
+    assert workers.count() == round(published.SOLOK_WORKERS * scale)
+    assert workers.values("village").distinct().count() == published.SOLOK_PAYING_NAGARI == 54
+    for code in published.SOLOK_HUNDRED_EACH:
+        assert workers.filter(village__code=code).count() == round(published.SOLOK_HUNDRED * scale)
+    for kecamatan in published.SOLOK_ALL_NAGARI_KECAMATAN:
+        nagari = Village.objects.filter(code__startswith=kecamatan + ".")
+        assert set(workers.filter(village__in=nagari).values_list("village", flat=True)) == set(
+            nagari.values_list("pk", flat=True)
+        )
+    sikalang = Village.objects.get(code="13.73.04.2010")
+    assert (sikalang.population, sikalang.working_age_population) == (1_752, 900)
+    aktif = sikalang.participants.filter(contributions__month=datetime.date(2019, 12, 1)).count()
+    assert aktif > 0.9 * 900 * scale
+    award = sikalang.awards.get(level=Award.Level.NATIONAL)
+    assert (award.year, award.rank, award.title.endswith("(diserahkan 13/12/2019)")) == (2019, Award.Rank.SECOND, True)
+
+
+def test_registrations_awaiting_a_first_payment(seeded):
+    awaiting = Participant.objects.filter(contributions__isnull=True, exit_date__isnull=True)
+    assert awaiting.exists()
 
 
 def test_a_closed_cycle_is_left_alone(seeded):
