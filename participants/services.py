@@ -13,11 +13,11 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from participants import selectors
 from participants.coverage import payable_problems
 from participants.models import Claim, Contribution, ContributionRate, Participant
 from participants.months import add_months, month_start
@@ -63,18 +63,6 @@ def participant_update(*, user, participant: Participant, **changes) -> Particip
 def participant_exit(*, user, participant: Participant, exit_date: datetime.date, exit_reason: str) -> Participant:
     """Record that a participant left the programme (died, moved, stopped)."""
     return participant_update(user=user, participant=participant, exit_date=exit_date, exit_reason=exit_reason)
-
-
-def contribution_first_unpaid_month(*, participant: Participant) -> datetime.date:
-    """The month a new payment would start from: after the last paid month, or the enrolment month."""
-    last_paid = participant.contributions.order_by("-month").values_list("month", flat=True).first()
-    return add_months(last_paid, 1) if last_paid else month_start(participant.enrolled_on)
-
-
-def contribution_propose_amount(*, income: int, with_jht: bool, month: datetime.date) -> int | None:
-    """The monthly amount due under the rates in force in `month` (None when no rate is set)."""
-    rate = ContributionRate.objects.in_force(month_start(month))
-    return rate.monthly_amount(income=income, with_jht=with_jht) if rate else None
 
 
 @transaction.atomic
@@ -136,18 +124,6 @@ def contribution_record(
     return recorded
 
 
-def contributions_due_month(*, village: Village, month: datetime.date):
-    """Participants of `village` enrolled in `month`, each annotated with whether the month is paid."""
-    month = month_start(month)
-    paid = Contribution.objects.filter(participant=OuterRef("pk"), month=month)
-    return (
-        Participant.objects.filter(village=village)
-        .enrolled_in(month)
-        .annotate(paid=Exists(paid))
-        .order_by("hamlet", "name", "pk")
-    )
-
-
 def contributions_record_month(
     *,
     user,
@@ -173,7 +149,7 @@ def contributions_record_month(
         raise ValidationError(_("Belum ada tarif iuran yang berlaku untuk bulan ini; hubungi admin cabang."))
     wanted = {int(pk) for pk in participant_ids}
     with transaction.atomic():
-        payers = list(contributions_due_month(village=village, month=month).filter(pk__in=wanted, paid=False))
+        payers = list(selectors.contributions_due_month(village=village, month=month).filter(pk__in=wanted, paid=False))
         for participant in payers:
             problems = payable_problems(
                 enrolled_on=participant.enrolled_on, exit_date=participant.exit_date, months=[month]

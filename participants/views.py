@@ -1,4 +1,5 @@
-"""Participant pages: list, register, detail, edit, exit. Every query goes through `for_user`."""
+"""Participant pages: list, register, detail, edit, exit. Reads come from `participants.selectors`, writes go
+through `participants.services`."""
 
 from __future__ import annotations
 
@@ -12,33 +13,21 @@ from django.views.decorators.http import require_http_methods
 
 from core.forms import form_add_service_error
 from core.pagination import paginate
-from participants import services
-from participants.coverage import grace_schedule, participant_status, with_coverage_status
+from participants import selectors, services
 from participants.filters import ParticipantFilter
 from participants.forms import ParticipantExitForm, ParticipantForm
-from participants.models import Claim, Contribution, Participant
-from participants.months import add_months, month_range, month_start
-from villages.access import get_for_user_or_404
-from villages.history import history_entries
+from participants.months import month_start
 
 PAGE_SIZE = 25
-COVERAGE_MONTHS = 24
-
-
-def participant_for_user(request: HttpRequest, pk: int) -> Participant:
-    """The participant if it is in the user's scope; 404 otherwise ("not yours" looks like "not found")."""
-    return get_for_user_or_404(Participant, request.user, pk=pk, related=("village__district",))
 
 
 @login_required
 def participant_list(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    queryset = with_coverage_status(
-        Participant.objects.for_user(request.user).select_related("village"), month=month_start(today)
-    )
+    month = month_start(timezone.localdate())
+    queryset = selectors.participant_list(user=request.user, month=month)
     filterset = ParticipantFilter(request.GET or None, queryset=queryset, request=request)
     page = paginate(request, filterset.qs, per_page=PAGE_SIZE)
-    return render(request, "participants/list.html", {"filter": filterset, "page": page, "month": month_start(today)})
+    return render(request, "participants/list.html", {"filter": filterset, "page": page, "month": month})
 
 
 @login_required
@@ -62,42 +51,21 @@ def participant_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    participant = participant_for_user(request, pk)
-    contributions = list(participant.contributions.select_related("recorded_by"))
-    claims = list(participant.claims.all())
-    paid = {contribution.month for contribution in contributions}
-    this_month = month_start(timezone.localdate())
-    first = max(month_start(participant.enrolled_on), add_months(this_month, 1 - COVERAGE_MONTHS))
-    graces = grace_schedule()
-    coverage = [
-        (month, participant_status(participant, month, paid_months=paid, graces=graces))
-        for month in month_range(first, this_month)
-    ]
+    participant = selectors.participant_get(user=request.user, pk=pk)
     can_change = request.user.has_perm("participants.change_participant")
     # The birth date would give away the masked middle of the NIK; the phone is not the reader's business.
     private = frozenset() if can_change else frozenset({"nik", "birth_date", "phone"})
-    history = history_entries(
-        participant.history.select_related("history_user"), subject=lambda record: "Data peserta", private=private
-    )
-    history += history_entries(
-        Contribution.history.filter(participant_id=participant.pk).select_related("history_user"),
-        subject=lambda record: f"Iuran {record.month:%m/%Y}",
-    )
-    history += history_entries(
-        Claim.history.filter(participant_id=participant.pk).select_related("history_user"),
-        subject=lambda record: f"Klaim {record.programme} {record.event_date:%d/%m/%Y}",
-    )
-    history.sort(key=lambda entry: entry.when, reverse=True)
+    page = selectors.participant_page(participant=participant, month=timezone.localdate(), private=private)
     return render(
         request,
         "participants/detail.html",
         {
             "participant": participant,
-            "contributions": contributions,
-            "claims": claims,
-            "coverage": list(reversed(coverage)),
-            "status_now": participant_status(participant, this_month, paid_months=paid, graces=graces),
-            "history": history,
+            "contributions": page.contributions,
+            "claims": page.claims,
+            "coverage": page.coverage,
+            "status_now": page.status_now,
+            "history": page.history,
             "can_change": can_change,
             "can_pay": request.user.has_perm("participants.add_contribution"),
             "can_claim": request.user.has_perm("participants.add_claim"),
@@ -109,7 +77,7 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("participants.change_participant", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def participant_update(request: HttpRequest, pk: int) -> HttpResponse:
-    participant = participant_for_user(request, pk)
+    participant = selectors.participant_get(user=request.user, pk=pk)
     form = ParticipantForm(request.POST or None, instance=participant, user=request.user)
     if request.method == "POST" and form.is_valid():
         changes = dict(form.cleaned_data)
@@ -131,7 +99,7 @@ def participant_update(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("participants.change_participant", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def participant_exit(request: HttpRequest, pk: int) -> HttpResponse:
-    participant = participant_for_user(request, pk)
+    participant = selectors.participant_get(user=request.user, pk=pk)
     initial = (
         {"exit_date": participant.exit_date, "exit_reason": participant.exit_reason} if participant.exit_date else None
     )

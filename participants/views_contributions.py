@@ -1,4 +1,6 @@
-"""Recording contributions (one participant, or a whole village for one month) and benefit claims."""
+"""Recording contributions (one participant, or a whole village for one month) and benefit claims.
+
+Reads come from `participants.selectors`, writes go through `participants.services`."""
 
 from __future__ import annotations
 
@@ -12,11 +14,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from core.forms import form_add_service_error
-from participants import services
+from participants import selectors, services
 from participants.forms import ClaimForm, ContributionForm, MonthlyPaymentsForm
-from participants.models import Contribution, ContributionRate
+from participants.models import Contribution
 from participants.months import month_start
-from participants.views import participant_for_user
 
 
 def _proposal(form: ContributionForm, participant) -> int | None:
@@ -24,7 +25,7 @@ def _proposal(form: ContributionForm, participant) -> int | None:
     month = form["first_month"].value()
     month = form.fields["first_month"].clean(month) if month else None
     with_jht = form.fields["with_jht"].clean(form["with_jht"].value())
-    return services.contribution_propose_amount(
+    return selectors.contribution_propose_amount(
         income=participant.monthly_income, with_jht=with_jht, month=month or month_start(timezone.localdate())
     )
 
@@ -33,7 +34,7 @@ def _proposal(form: ContributionForm, participant) -> int | None:
 @permission_required("participants.add_contribution", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def contribution_create(request: HttpRequest, pk: int) -> HttpResponse:
-    participant = participant_for_user(request, pk)
+    participant = selectors.participant_get(user=request.user, pk=pk)
     if request.htmx and request.GET.get("proposal"):
         # The amount block follows the chosen month, months and JHT without a reload.
         form = ContributionForm(request.GET)
@@ -46,8 +47,8 @@ def contribution_create(request: HttpRequest, pk: int) -> HttpResponse:
             data["monthly_amount"] = str(proposed)
         form = ContributionForm(data)
         return render(request, "participants/_amount.html", _amount_context(form, proposed))
-    first_month = services.contribution_first_unpaid_month(participant=participant)
-    proposed = services.contribution_propose_amount(
+    first_month = selectors.contribution_first_unpaid_month(participant=participant)
+    proposed = selectors.contribution_propose_amount(
         income=participant.monthly_income, with_jht=participant.has_jht, month=first_month
     )
     initial = {
@@ -67,7 +68,7 @@ def contribution_create(request: HttpRequest, pk: int) -> HttpResponse:
             months = ", ".join(f"{contribution.month:%m/%Y}" for contribution in recorded)
             messages.success(request, f"Iuran {participant.name} untuk {months} dicatat.")
             return redirect("participants:detail", pk=participant.pk)
-    paid = list(participant.contributions.order_by("-month").values_list("month", flat=True)[:24])
+    paid = selectors.recent_paid_months(participant=participant)
     context = {"form": form, "participant": participant, "paid_months": paid, **_amount_context(form, proposed)}
     return render(request, "participants/contribution_form.html", context)
 
@@ -117,12 +118,7 @@ def contributions_monthly(request: HttpRequest) -> HttpResponse:
                 else:
                     messages.success(request, f"{count} iuran bulan {month:%m/%Y} dicatat.")
                     return redirect(reverse("participants:monthly") + f"?village={village.pk}&month={month:%m/%Y}")
-        rate = ContributionRate.objects.in_force(month)
-        for participant in services.contributions_due_month(village=village, month=month):
-            amount = (
-                rate.monthly_amount(income=participant.monthly_income, with_jht=participant.has_jht) if rate else None
-            )
-            rows.append((participant, amount))
+        rows = selectors.monthly_rows(village=village, month=month)
     return render(
         request,
         "participants/monthly.html",
@@ -134,7 +130,7 @@ def contributions_monthly(request: HttpRequest) -> HttpResponse:
 @permission_required("participants.add_claim", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
-    participant = participant_for_user(request, pk)
+    participant = selectors.participant_get(user=request.user, pk=pk)
     form = ClaimForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

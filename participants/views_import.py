@@ -1,4 +1,5 @@
-"""Spreadsheet import pages: upload, preview, confirm, template and rejected rows."""
+"""Spreadsheet import pages: upload, preview, confirm, template and rejected rows, for every kind in
+`participants.imports.KINDS` (the URL slug is the kind's key)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from core.spreadsheets import spreadsheet_response
+from participants import selectors
 from participants.forms import ImportUploadForm
 from participants.imports import (
     KINDS,
@@ -20,7 +22,6 @@ from participants.imports import (
     import_upload,
     template_workbook,
 )
-from participants.models import ImportBatch
 
 
 def _kind(slug: str):
@@ -28,11 +29,6 @@ def _kind(slug: str):
     if slug not in KINDS:
         raise Http404
     return KINDS[slug]
-
-
-def batch_for_user(request: HttpRequest, pk) -> ImportBatch:
-    """An upload is its uploader's only: anyone else gets a 404."""
-    return get_object_or_404(request.user.import_batches.select_related("village"), pk=pk)
 
 
 @login_required
@@ -65,13 +61,9 @@ def import_start(request: HttpRequest, kind: str = "peserta") -> HttpResponse:
             "kind": kind,
             "required": [column.header for column in columns if column.required],
             "optional": [column.header for column in columns if not column.required],
-            "recent": _recent(request),
+            "recent": selectors.import_batches_recent(user=request.user),
         },
     )
-
-
-def _recent(request: HttpRequest):
-    return request.user.import_batches.order_by("-created_at")[:5]
 
 
 @login_required
@@ -82,7 +74,7 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_preview(request: HttpRequest, pk) -> HttpResponse:
-    batch = batch_for_user(request, pk)
+    batch = selectors.import_batch_get(user=request.user, pk=pk)
     if request.method == "POST":
         if not request.user.has_perm(KINDS[batch.kind].permission):
             raise PermissionDenied
@@ -123,7 +115,7 @@ def import_preview(request: HttpRequest, pk) -> HttpResponse:
 
 @login_required
 def import_rejected(request: HttpRequest, pk) -> HttpResponse:
-    batch = batch_for_user(request, pk)
+    batch = selectors.import_batch_get(user=request.user, pk=pk)
     try:
         content = import_rejected_workbook(batch=batch, user=request.user)
     except ImportFileError as error:

@@ -27,6 +27,7 @@ from api.serializers.participants import (
     StatisticSerializer,
 )
 from api.views.base import ApiViewMixin, validated
+from participants import selectors as participant_selectors
 from participants import services
 
 # The same permission as the page that shows a participant's full NIK, birth date and phone.
@@ -134,7 +135,9 @@ def _paid_already(*, village, month, wanted: list[int]) -> dict[int, bool]:
     screen): otherwise a 400 names the others and nothing is written.
     """
     due = dict(
-        services.contributions_due_month(village=village, month=month).filter(pk__in=wanted).values_list("pk", "paid")
+        participant_selectors.contributions_due_month(village=village, month=month)
+        .filter(pk__in=wanted)
+        .values_list("pk", "paid")
     )
     missing = [pk for pk in wanted if pk not in due]
     if missing:

@@ -29,7 +29,7 @@ from participants.coverage import (
 )
 from participants.models import Contribution, FundingSource, Occupation, Participant, VillageMonthStat
 from participants.months import add_months, month_range, month_start
-from participants.services import contributions_due_month
+from participants.selectors import contributions_due_month
 from participants.stats import HORIZON_MONTHS, stats_refresh
 from tests.factories import ParticipantFactory
 

@@ -1,0 +1,141 @@
+"""What the participant, payment and import pages read; the views call these and the services only.
+
+Every read starts from the user's scope (`for_user`), or from an object already fetched in it, so a
+participant or an upload outside the scope is a 404 wherever it is asked for. Writes are in
+`participants.services`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import Http404
+
+from participants.coverage import CoverageStatus, grace_schedule, participant_status, with_coverage_status
+from participants.models import Claim, Contribution, ContributionRate, ImportBatch, Participant
+from participants.months import add_months, month_range, month_start
+from villages.access import get_for_user_or_404
+from villages.history import HistoryEntry, history_entries
+from villages.models import Village
+
+# The participant page shows the status of the last COVERAGE_MONTHS months.
+COVERAGE_MONTHS = 24
+RECENT_PAID_MONTHS = 24
+RECENT_IMPORTS = 5
+
+
+def participant_get(*, user, pk: int) -> Participant:
+    """The participant if it is in the user's scope; 404 otherwise ("not yours" looks like "not found")."""
+    return get_for_user_or_404(Participant, user, pk=pk, related=("village__district",))
+
+
+def participant_list(*, user, month: datetime.date) -> QuerySet[Participant]:
+    """The user's participants with their coverage status in `month` (`status`, which the list filters on)."""
+    return with_coverage_status(Participant.objects.for_user(user).select_related("village"), month=month)
+
+
+@dataclass(frozen=True)
+class ParticipantPage:
+    participant: Participant
+    contributions: list[Contribution]
+    claims: list[Claim]
+    coverage: list[tuple[datetime.date, CoverageStatus | None]]  # newest month first
+    status_now: CoverageStatus | None
+    history: list[HistoryEntry]  # newest first
+
+
+def participant_page(*, participant: Participant, month: datetime.date, private: frozenset[str]) -> ParticipantPage:
+    """A participant's page up to `month`: payments, claims, the status of each recent month and the audit
+    history of the participant, its contributions and claims (`private` fields shown hidden), in a fixed
+    number of queries however long the history."""
+    contributions = list(participant.contributions.select_related("recorded_by"))
+    paid = {contribution.month for contribution in contributions}
+    month = month_start(month)
+    first = max(month_start(participant.enrolled_on), add_months(month, 1 - COVERAGE_MONTHS))
+    graces = grace_schedule()
+    coverage = [
+        (each, participant_status(participant, each, paid_months=paid, graces=graces))
+        for each in month_range(first, month)
+    ]
+    history = history_entries(
+        participant.history.select_related("history_user"), subject=lambda record: "Data peserta", private=private
+    )
+    history += history_entries(
+        Contribution.history.filter(participant_id=participant.pk).select_related("history_user"),
+        subject=lambda record: f"Iuran {record.month:%m/%Y}",
+    )
+    history += history_entries(
+        Claim.history.filter(participant_id=participant.pk).select_related("history_user"),
+        subject=lambda record: f"Klaim {record.programme} {record.event_date:%d/%m/%Y}",
+    )
+    history.sort(key=lambda entry: entry.when, reverse=True)
+    return ParticipantPage(
+        participant=participant,
+        contributions=contributions,
+        claims=list(participant.claims.all()),
+        coverage=list(reversed(coverage)),
+        status_now=participant_status(participant, month, paid_months=paid, graces=graces),
+        history=history,
+    )
+
+
+# --- payments ------------------------------------------------------------------------------------------------------
+
+
+def contribution_first_unpaid_month(*, participant: Participant) -> datetime.date:
+    """The month a new payment would start from: after the last paid month, or the enrolment month."""
+    last_paid = participant.contributions.order_by("-month").values_list("month", flat=True).first()
+    return add_months(last_paid, 1) if last_paid else month_start(participant.enrolled_on)
+
+
+def contribution_propose_amount(*, income: int, with_jht: bool, month: datetime.date) -> int | None:
+    """The monthly amount due under the rates in force in `month` (None when no rate is set)."""
+    rate = ContributionRate.objects.in_force(month_start(month))
+    return rate.monthly_amount(income=income, with_jht=with_jht) if rate else None
+
+
+def recent_paid_months(*, participant: Participant) -> list[datetime.date]:
+    """The participant's latest paid months, newest first (shown beside the payment form)."""
+    return list(participant.contributions.order_by("-month").values_list("month", flat=True)[:RECENT_PAID_MONTHS])
+
+
+def contributions_due_month(*, village: Village, month: datetime.date) -> QuerySet[Participant]:
+    """Participants of `village` who can pay `month` (enrolled in it: the queryset form of
+    `coverage.payable_problems`), each annotated with whether the month is paid."""
+    month = month_start(month)
+    paid = Contribution.objects.filter(participant=OuterRef("pk"), month=month)
+    return (
+        Participant.objects.filter(village=village)
+        .enrolled_in(month)
+        .annotate(paid=Exists(paid))
+        .order_by("hamlet", "name", "pk")
+    )
+
+
+def monthly_rows(*, village: Village, month: datetime.date) -> list[tuple[Participant, int | None]]:
+    """The monthly screen's rows: each participant due `month` (with `paid`) and the amount they would pay."""
+    rate = ContributionRate.objects.in_force(month_start(month))
+    return [
+        (
+            participant,
+            rate.monthly_amount(income=participant.monthly_income, with_jht=participant.has_jht) if rate else None,
+        )
+        for participant in contributions_due_month(village=village, month=month)
+    ]
+
+
+# --- imports -------------------------------------------------------------------------------------------------------
+
+
+def import_batch_get(*, user, pk) -> ImportBatch:
+    """An upload is its uploader's only: anyone else gets a 404."""
+    try:
+        return user.import_batches.select_related("village").get(pk=pk)
+    except ImportBatch.DoesNotExist:
+        raise Http404("Berkas impor tidak ditemukan.") from None
+
+
+def import_batches_recent(*, user) -> QuerySet[ImportBatch]:
+    return user.import_batches.order_by("-created_at")[:RECENT_IMPORTS]
