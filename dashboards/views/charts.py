@@ -51,7 +51,7 @@ def cohort_chart(cohorts: list[dict]) -> dict:
         "labels": [f"{row['month']:%m/%Y}" for row in cohorts],
         "datasets": [
             {"label": f"Aktif {offset} bulan kemudian", "data": [_number(row[f"after_{offset}"]) for row in cohorts]}
-            for offset in (3, 6, 12)
+            for offset in COHORT_OFFSETS
         ],
     }
 
