@@ -5,6 +5,8 @@ The branch administrator sets up villages, users and their village assignments h
 
 from __future__ import annotations
 
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
@@ -12,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from villages.admin_scope import ReadOnlyAdminMixin, ScopedAdminMixin
+from villages.admin_scope import BoundedChangeListMixin, ReadOnlyAdminMixin, ScopedAdminMixin
 from villages.designation import ApparatusHeadcount, DesignationCriterion
 from villages.models import (
     Activity,
@@ -203,6 +205,16 @@ class AssignmentInline(ScopedAdminMixin, admin.TabularInline):
     verbose_name = _("desa yang ditugaskan")
     verbose_name_plural = _("desa yang ditugaskan (khusus Operator Desa)")
 
+
+# django-axes' login logs, with the guard against an impossible year in their date hierarchy.
+for axes_model, axes_admin in (
+    (AccessAttempt, AccessAttemptAdmin),
+    (AccessLog, AccessLogAdmin),
+    (AccessFailureLog, AccessFailureLogAdmin),
+):
+    if admin.site.is_registered(axes_model):
+        admin.site.unregister(axes_model)
+        admin.site.register(axes_model, type(axes_admin.__name__, (BoundedChangeListMixin, axes_admin), {}))
 
 admin.site.unregister(User)
 
