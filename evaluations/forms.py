@@ -9,8 +9,8 @@ from django import forms
 from django.utils import timezone
 
 from core.forms import DateField, MonthField
-from evaluations.models import ActionItem, EvaluationCycle, Pillar, Rubric, VillageEvaluation
-from villages.models import Regency
+from evaluations import selectors
+from evaluations.models import ActionItem, EvaluationCycle, Pillar, VillageEvaluation
 
 MONTH_HELP = "Bulan dan tahun, mis. 01/2019."
 
@@ -28,8 +28,8 @@ class CycleForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["rubric"].queryset = Rubric.objects.all()
-        self.fields["previous"].queryset = EvaluationCycle.objects.all()
+        self.fields["rubric"].queryset = selectors.rubric_choices()
+        self.fields["previous"].queryset = selectors.cycle_choices()
         self.fields["previous"].help_text = "Untuk membandingkan skor dengan siklus sebelumnya."
         self.fields["name"].widget.attrs["placeholder"] = "Anev 2019–2022"
 
@@ -100,7 +100,7 @@ class EvaluationFilter(django_filters.FilterSet):
     name = django_filters.CharFilter(field_name="village__name", lookup_expr="icontains", label="Nama desa")
     regency = django_filters.ModelChoiceFilter(
         field_name="village__district__regency",
-        queryset=Regency.objects.all(),
+        queryset=selectors.regency_choices(),
         label="Kabupaten/kota",
         empty_label="Semua kabupaten/kota",
     )
