@@ -16,12 +16,12 @@ from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.dates import PROGRAMME_START_YEAR  # noqa: F401 (re-exported; the one definition is in core)
 from villages.access import is_branch_user
 
 REGENCY_CODE = RegexValidator(r"^\d{2}\.\d{2}$", _("Kode kabupaten/kota harus berbentuk 13.02."))
 DISTRICT_CODE = RegexValidator(r"^\d{2}\.\d{2}\.\d{2}$", _("Kode kecamatan harus berbentuk 13.02.07."))
 VILLAGE_CODE = RegexValidator(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$", _("Kode desa harus berbentuk 13.02.07.2006."))
-PROGRAMME_START_YEAR = 2019
 
 
 def year_validators() -> list:
