@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import UserFactory, village
+from tests.factories import BATANG_BARUS, SIKALANG, UserFactory, village
 from villages.access import ROLE_HEAD, ROLE_OFFICIAL, ROLE_STAFF
-
-BATANG_BARUS = "13.02.07.2006"
-SIKALANG = "13.73.04.2010"
 
 
 @pytest.fixture(autouse=True)

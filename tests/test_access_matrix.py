@@ -23,11 +23,22 @@ from django.contrib import admin
 from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from evaluations.models import ActionItem, EvaluationCycle, Rubric, VillageEvaluation
+from evaluations.models import ActionItem, EvaluationCycle, VillageEvaluation
 from evaluations.services import cycle_open
 from participants.models import Claim, Contribution, ImportBatch, Participant
-from tests.conftest import BATANG_BARUS, SIKALANG
-from tests.factories import ActivityFactory, ContributionFactory, ParticipantFactory, UserFactory, village
+from tests.factories import (
+    BATANG_BARUS,
+    SIKALANG,
+    ActionItemFactory,
+    ActivityFactory,
+    ClaimFactory,
+    CommitmentFactory,
+    ContributionFactory,
+    EvaluationCycleFactory,
+    ParticipantFactory,
+    UserFactory,
+    village,
+)
 from villages.access import ROLE_HEAD, ROLE_OFFICIAL, ROLE_STAFF
 from villages.admin_scope import ScopedAdminMixin
 from villages.models import Activity, Commitment, Village
@@ -56,9 +67,7 @@ class World:
 
     @cached_property
     def claim(self) -> Claim:
-        return Claim.objects.create(
-            participant=self.participant, programme="JKK", event_date=datetime.date(2024, 3, 1), amount=5_000_000
-        )
+        return ClaimFactory(participant=self.participant)
 
     @cached_property
     def activity(self) -> Activity:
@@ -67,9 +76,8 @@ class World:
     @cached_property
     def commitment(self) -> Commitment:
         """A cooperation agreement of Batang Barus that has lapsed: on the list of what to renew."""
-        return Commitment.objects.create(
+        return CommitmentFactory(
             village=self.village,
-            kind=Commitment.Kind.AGREEMENT,
             number="PKS/BB/2019",
             signed_on=datetime.date(2019, 3, 20),
             valid_until=datetime.date(2022, 3, 19),
@@ -92,13 +100,7 @@ class World:
         """An anev cycle opened with Batang Barus in the programme."""
         self.village.joined_on = datetime.date(2019, 3, 1)
         self.village.save()
-        cycle = EvaluationCycle.objects.create(
-            name="Anev 2019–2022",
-            start_month=datetime.date(2019, 1, 1),
-            end_month=datetime.date(2022, 12, 1),
-            baseline_date=datetime.date(2019, 1, 1),
-            rubric=Rubric.objects.get(name="Rubrik Standar Desa Sadar"),
-        )
+        cycle = EvaluationCycleFactory()
         cycle_open(cycle=cycle, user=None)
         return cycle
 
@@ -108,13 +110,7 @@ class World:
 
     @cached_property
     def action_item(self) -> ActionItem:
-        return ActionItem.objects.create(
-            evaluation=self.evaluation,
-            action="Sosialisasi ulang di Batang Barus",
-            pillar="pemahaman",
-            owner="Wali Nagari",
-            due_date=datetime.date(2023, 6, 30),
-        )
+        return ActionItemFactory(evaluation=self.evaluation, action="Sosialisasi ulang di Batang Barus")
 
 
 @dataclass(frozen=True)

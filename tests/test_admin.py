@@ -12,22 +12,30 @@ from django.contrib.admin.utils import quote
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from evaluations.models import (
-    ActionItem,
-    Category,
-    EvaluationCycle,
-    EvaluationStep,
-    Pillar,
-    PillarScore,
-    Rubric,
-    RubricItem,
-    VillageEvaluation,
+from evaluations.models import Category, EvaluationStep, Pillar, PillarScore, RubricItem
+from participants.models import VillageMonthStat
+from tests.factories import (
+    ActionItemFactory,
+    ActivityFactory,
+    AgentFactory,
+    AwardFactory,
+    BudgetFactory,
+    ClaimFactory,
+    CommitmentFactory,
+    ContributionFactory,
+    EvaluationCycleFactory,
+    EvaluationStepFactory,
+    ExportLogFactory,
+    ImportBatchFactory,
+    ParticipantFactory,
+    RubricFactory,
+    TargetFactory,
+    UserFactory,
+    VillageEvaluationFactory,
 )
-from participants.models import Claim, ImportBatch, Programme, VillageMonthStat
-from tests.factories import ActivityFactory, ContributionFactory, ParticipantFactory, UserFactory
 from villages.access import ROLE_STAFF
 from villages.designation import ApparatusHeadcount
-from villages.models import Agent, Award, Budget, Commitment, ExportLog, Target
+from villages.models import Commitment, ExportLog
 
 
 @pytest.fixture
@@ -35,34 +43,18 @@ def one_of_each(batang_barus, superuser, official):
     """At least one row of every registered model (regions, rates and groups come from migrations)."""
     contribution = ContributionFactory(participant=ParticipantFactory(village=batang_barus, name="Siti Aminah"))
     participant = contribution.participant
-    Claim.objects.create(
-        participant=participant,
-        programme=Programme.JKK,
-        event_date=datetime.date(2024, 2, 3),
-        paid_on=datetime.date(2024, 2, 20),
-        amount=2_500_000,
-    )
+    ClaimFactory(participant=participant, paid_on=datetime.date(2024, 3, 20))
     ActivityFactory(village=batang_barus)
-    Commitment.objects.create(
-        village=batang_barus, kind=Commitment.Kind.REGULATION, number="3/2019", signed_on=datetime.date(2019, 5, 1)
-    )
-    Budget.objects.create(village=batang_barus, year=2024, amount=25_000_000)
-    Agent.objects.create(
-        village=batang_barus, name="Rina", role=Agent.Role.PERISAI, active_since=datetime.date(2019, 6, 1)
-    )
-    Award.objects.create(village=batang_barus, year=2021, level=Award.Level.PROVINCE, rank=Award.Rank.THIRD)
-    Target.objects.create(village=batang_barus, year=2024, active_participants=150)
-    ExportLog.objects.create(user=superuser, what="Daftar peserta", file_format="xlsx", rows=12)
-    ImportBatch.objects.create(
-        kind=ImportBatch.Kind.PARTICIPANTS,
-        uploaded_by=official,
-        village=batang_barus,
-        file="imports/peserta.xlsx",
-        original_name="peserta.xlsx",
-    )
+    CommitmentFactory(village=batang_barus, kind=Commitment.Kind.REGULATION, number="3/2019")
+    BudgetFactory(village=batang_barus)
+    AgentFactory(village=batang_barus, name="Rina")
+    AwardFactory(village=batang_barus)
+    TargetFactory(village=batang_barus)
+    ExportLogFactory(user=superuser)
+    ImportBatchFactory(uploaded_by=official, village=batang_barus)
     VillageMonthStat.objects.create(village=batang_barus, month=datetime.date(2024, 1, 1), enrolled=1, active=1)
     ApparatusHeadcount.objects.create(village=batang_barus, count=12, source="SOTK nagari", year=2024)
-    rubric = Rubric.objects.create(name="Rubrik uji admin")
+    rubric = RubricFactory(name="Rubrik uji admin")
     RubricItem.objects.create(
         rubric=rubric,
         indicator="coverage",
@@ -74,23 +66,11 @@ def one_of_each(batang_barus, superuser, official):
         threshold_5=Decimal(30),
     )
     Category.objects.create(rubric=rubric, name="Mandiri", min_score=Decimal(4))
-    cycle = EvaluationCycle.objects.create(
-        name="Anev uji admin",
-        start_month=datetime.date(2019, 1, 1),
-        end_month=datetime.date(2022, 12, 1),
-        baseline_date=datetime.date(2019, 1, 1),
-        rubric=rubric,
-    )
-    evaluation = VillageEvaluation.objects.create(cycle=cycle, village=batang_barus)
+    cycle = EvaluationCycleFactory(name="Anev uji admin", rubric=rubric)
+    evaluation = VillageEvaluationFactory(cycle=cycle, village=batang_barus)
     PillarScore.objects.create(evaluation=evaluation, pillar=Pillar.GROWTH, computed_score=Decimal("3.50"))
-    EvaluationStep.objects.create(evaluation=evaluation, action=EvaluationStep.Action.CREATED, user=superuser)
-    ActionItem.objects.create(
-        evaluation=evaluation,
-        action="Sosialisasi ulang manfaat JKM",
-        pillar=Pillar.AWARENESS,
-        owner="Wali nagari",
-        due_date=datetime.date(2023, 6, 30),
-    )
+    EvaluationStepFactory(evaluation=evaluation, user=superuser)
+    ActionItemFactory(evaluation=evaluation, action="Sosialisasi ulang manfaat JKM")
     request_data = {"user_agent": "pytest", "http_accept": "*/*", "path_info": "/accounts/login/"}
     AccessAttempt.objects.create(
         username="operator.bb", get_data="", post_data="", failures_since_start=1, **request_data

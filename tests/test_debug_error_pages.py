@@ -7,7 +7,7 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import include, path
 
-from tests.conftest import SIKALANG
+from tests.factories import SIKALANG
 
 
 def crash(request):

@@ -11,8 +11,9 @@ from dashboards.selectors import RANKING_KEYS
 from indicators import REGISTRY, Period, indicators_compute
 from participants.models import FundingSource
 from participants.stats import stats_refresh
-from tests.indicators.test_registry import enrol
-from villages.models import Activity, Target, Village
+from tests.builders import enrol
+from tests.factories import ActivityFactory, TargetFactory
+from villages.models import Village
 
 PERIOD_QUERY = "start=2024-01&end=2024-06"
 PAGE_PERIOD = "period=custom&start=01/2024&end=06/2024"
@@ -24,12 +25,12 @@ def data(batang_barus, sikalang):
     d = datetime.date
     batang_barus.working_age_population = 200
     batang_barus.save()
-    Target.objects.create(village=batang_barus, year=2024, active_participants=4)
+    TargetFactory(village=batang_barus, year=2024, active_participants=4)
     enrol(batang_barus, d(2023, 10, 5), [(d(2023, 10, 1), d(2024, 6, 1))])
     enrol(batang_barus, d(2023, 11, 20), [(d(2023, 11, 1), d(2023, 12, 1))], funding=FundingSource.CSR)
     enrol(batang_barus, d(2024, 3, 15), [(d(2024, 3, 1), d(2024, 6, 1))])
     enrol(sikalang, d(2024, 1, 1), [(d(2024, 1, 1), d(2024, 12, 1))])
-    Activity.objects.create(village=batang_barus, date=d(2024, 2, 3), kind="sosialisasi", attendees=30)
+    ActivityFactory(village=batang_barus, date=d(2024, 2, 3), kind="sosialisasi", attendees=30, enrolled_on_spot=0)
     stats_refresh(village_ids=[batang_barus.pk, sikalang.pk])
 
 

@@ -14,9 +14,18 @@ from participants import services
 from participants.months import add_months, month_start
 from participants.stats import stats_refresh
 from tests.api.conftest import bearer, paying_worker
-from tests.evaluations.anev_helpers import join, make_cycle
-from tests.factories import ActivityFactory, ParticipantFactory, village
-from villages.models import Agent, Award, Budget, Commitment, Target
+from tests.builders import join
+from tests.factories import (
+    ActivityFactory,
+    AgentFactory,
+    AwardFactory,
+    BudgetFactory,
+    CommitmentFactory,
+    EvaluationCycleFactory,
+    ParticipantFactory,
+    TargetFactory,
+    village,
+)
 
 
 @pytest.fixture
@@ -77,13 +86,11 @@ def test_the_village_record_carries_the_programme(batang_barus, official_api):
     batang_barus.joined_on = datetime.date(2019, 3, 1)
     batang_barus.working_age_population, batang_barus.working_age_source = 1200, "OpenSID 2024"
     batang_barus.save()
-    Commitment.objects.create(
-        village=batang_barus, kind="peraturan", number="5/2019", signed_on=datetime.date(2019, 4, 1)
-    )
-    Agent.objects.create(village=batang_barus, name="Yusri", role="perisai", active_since=datetime.date(2020, 1, 1))
-    Award.objects.create(village=batang_barus, year=2021, level="provinsi", rank="juara_2")
-    Target.objects.create(village=batang_barus, year=2025, active_participants=150)
-    Budget.objects.create(village=batang_barus, year=2025, amount=12_000_000)
+    CommitmentFactory(village=batang_barus, kind="peraturan", number="5/2019", signed_on=datetime.date(2019, 4, 1))
+    AgentFactory(village=batang_barus, name="Yusri", role="perisai", active_since=datetime.date(2020, 1, 1))
+    AwardFactory(village=batang_barus, year=2021, level="provinsi", rank="juara_2")
+    TargetFactory(village=batang_barus, year=2025, active_participants=150)
+    BudgetFactory(village=batang_barus, year=2025, amount=12_000_000)
     body = official_api.get(f"/api/v1/villages/{batang_barus.pk}/").json()
     assert body["in_programme"] is True and body["joined_on"] == "2019-03-01"
     assert body["denominators"]["working_age"] == {"value": 1200, "source": "OpenSID 2024", "year": None}
@@ -203,13 +210,14 @@ LISTS = [
 def test_query_counts_do_not_grow_with_the_rows(batang_barus, sikalang, staff_user, django_assert_num_queries):
     join(batang_barus)
     _one_then_many(batang_barus, sikalang, staff_user, 1)
-    cycle_open(cycle=make_cycle(), user=staff_user)
+    cycle_open(cycle=EvaluationCycleFactory(), user=staff_user)
     client = bearer(staff_user)
     client.get("/api/v1/participants/")  # the token's first use writes its last-used time
     expected = {url: _queries(client, url) for url in LISTS}
     _one_then_many(batang_barus, sikalang, staff_user, 8)
     join(*[village(code) for code in ("13.02.07.2001", "13.02.07.2002", "13.73.04.2010")])
-    cycle_open(cycle=make_cycle("Anev 2022–2025", start_month=datetime.date(2022, 1, 1)), user=staff_user)
+    later = EvaluationCycleFactory(name="Anev 2022–2025", start_month=datetime.date(2022, 1, 1))
+    cycle_open(cycle=later, user=staff_user)
     for url in LISTS:
         with django_assert_num_queries(expected[url]):
             response = client.get(url)

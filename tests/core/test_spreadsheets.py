@@ -22,8 +22,8 @@ from core.spreadsheets import (
 )
 from evaluations import services as anev
 from evaluations.models import ActionItem
-from tests.evaluations.anev_helpers import join, make_cycle
-from tests.factories import ActivityFactory, ContributionFactory, ParticipantFactory
+from tests.builders import join
+from tests.factories import ActivityFactory, ContributionFactory, EvaluationCycleFactory, ParticipantFactory
 
 D = datetime.date
 HOSTILE = [
@@ -170,7 +170,7 @@ def test_dashboard_export_filters_in_the_heading(client, staff_user, batang_baru
 
 def test_anev_branch_summary(client, staff_user, batang_barus):
     join(batang_barus)
-    cycle = make_cycle()
+    cycle = EvaluationCycleFactory()
     anev.cycle_open(cycle=cycle, user=None)
     evaluation = cycle.evaluations.get(village=batang_barus)
     ActionItem.objects.create(

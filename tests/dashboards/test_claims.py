@@ -11,8 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from indicators import Period, indicators_compute
-from participants.models import Claim
-from tests.factories import ParticipantFactory
+from tests.factories import ClaimFactory, ParticipantFactory
 from villages.models import ExportLog, Village
 
 D = datetime.date
@@ -21,7 +20,7 @@ PERIOD = Period(start=D(2024, 1, 1), end=D(2024, 6, 1))
 
 
 def claim(participant, programme, event_date, paid_on, amount):
-    return Claim.objects.create(
+    return ClaimFactory(
         participant=participant, programme=programme, event_date=event_date, paid_on=paid_on, amount=amount
     )
 

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from evaluations import services
 from indicators import Period, indicators_compute
-from tests.evaluations.anev_helpers import join, make_cycle
+from tests.builders import join
+from tests.factories import CommitmentFactory, EvaluationCycleFactory
 from villages.models import Commitment, CommitmentState, Village
 
 D = datetime.date
@@ -21,9 +22,7 @@ REGULATION = Commitment.Kind.REGULATION
 
 
 def commit(village, kind, signed_on, valid_until=None, number=""):
-    return Commitment.objects.create(
-        village=village, kind=kind, number=number, signed_on=signed_on, valid_until=valid_until
-    )
+    return CommitmentFactory(village=village, kind=kind, number=number, signed_on=signed_on, valid_until=valid_until)
 
 
 def states(today=TODAY) -> dict[str, str]:
@@ -137,7 +136,7 @@ def test_anev_commitment_uses_what_is_in_force_at_the_cycles_end(batang_barus, s
     join(batang_barus)
     commit(batang_barus, AGREEMENT, D(2019, 3, 20), D(2022, 3, 19), "PKS/BB/2019")
     commit(batang_barus, REGULATION, D(2019, 6, 1), None, "PERNA/BB/2019")
-    cycle = make_cycle()  # 2019–2022, baseline 01/2019
+    cycle = EvaluationCycleFactory()  # 2019–2022, baseline 01/2019
     services.cycle_open(cycle=cycle, user=staff_user)
     evaluation = cycle.evaluations.get(village=batang_barus)
     assert evaluation.values["commitment"]["numerator"] == 1  # the regulation; the agreement lapsed in 03/2022

@@ -15,10 +15,10 @@ from indicators import Period, indicators_compute
 from participants.models import FundingSource
 from participants.months import add_months, month_start
 from participants.stats import stats_refresh
-from tests.indicators.test_registry import enrol
-from tests.factories import ParticipantFactory, UserFactory
+from tests.builders import enrol
+from tests.factories import ParticipantFactory, TargetFactory, UserFactory
 from villages.access import ROLE_OFFICIAL
-from villages.models import Target, Village
+from villages.models import Village
 
 PERIOD_QUERY = "?period=custom&start=01/2024&end=06/2024"
 PERIOD = Period(start=datetime.date(2024, 1, 1), end=datetime.date(2024, 6, 1))
@@ -29,7 +29,7 @@ def data(batang_barus, sikalang):
     d = datetime.date
     batang_barus.working_age_population = 200
     batang_barus.save()
-    Target.objects.create(village=batang_barus, year=2024, active_participants=4)
+    TargetFactory(village=batang_barus, year=2024, active_participants=4)
     enrol(batang_barus, d(2023, 10, 5), [(d(2023, 10, 1), d(2024, 6, 1))])
     enrol(batang_barus, d(2023, 11, 20), [(d(2023, 11, 1), d(2023, 12, 1))], funding=FundingSource.CSR)
     enrol(batang_barus, d(2024, 3, 15), [(d(2024, 3, 1), d(2024, 6, 1))])

@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from participants.stats import stats_refresh
-from tests.indicators.test_registry import enrol
+from tests.builders import enrol
 from tests.factories import ActivityFactory
 from villages.models import ExportLog
 

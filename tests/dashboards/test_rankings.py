@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from participants.stats import stats_refresh
-from tests.indicators.test_registry import enrol
+from tests.builders import enrol
 from villages.models import Village
 
 D = datetime.date

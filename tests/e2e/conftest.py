@@ -176,14 +176,14 @@ def programme(batang_barus, sikalang, staff_user):
 
     from evaluations import services
     from participants.months import add_months, month_start
-    from tests.evaluations.anev_helpers import join, make_cycle, paying
-    from tests.factories import ActivityFactory
+    from tests.builders import join, paying
+    from tests.factories import ActivityFactory, EvaluationCycleFactory
 
     last = add_months(month_start(timezone.localdate()), -1)
     join(batang_barus, sikalang)
     paying(batang_barus, 4, first=add_months(last, -10), last=last)
     paying(sikalang, 3, first=add_months(last, -7), last=last, serial=100)
     ActivityFactory(village=batang_barus, title="Sosialisasi Jorong Koto", date=add_months(last, -2))
-    cycle = make_cycle()
+    cycle = EvaluationCycleFactory()
     services.cycle_open(cycle=cycle, user=staff_user)
     return cycle

@@ -7,8 +7,8 @@ import io
 from pypdf import PdfReader
 
 from evaluations.models import VillageEvaluation
-from tests.conftest import BATANG_BARUS
 from tests.e2e.conftest import login
+from tests.factories import BATANG_BARUS
 
 
 def test_evaluation_goes_from_draft_to_approved_and_its_pdf_downloads(

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from participants.models import Participant
-from tests.conftest import BATANG_BARUS, SIKALANG
 from tests.e2e.conftest import expect_console, login
+from tests.factories import BATANG_BARUS, SIKALANG
 
 # For every chart canvas: is there a Chart.js chart on it, how many data points it holds, and how
 # many of its pixels are painted (an empty canvas has none).

@@ -4,8 +4,8 @@ opens from its button, and a payment can be recorded with touch."""
 from __future__ import annotations
 
 from participants.models import Participant
-from tests.conftest import BATANG_BARUS
 from tests.e2e.conftest import login
+from tests.factories import BATANG_BARUS
 
 WIDTH = 360
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from evaluations.models import Rubric
 from participants.models import Participant
-from tests.conftest import BATANG_BARUS
 from tests.e2e.conftest import login
+from tests.factories import BATANG_BARUS
 from villages.models import Activity
 
 

@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from evaluations import services
 from evaluations.models import Rubric, RubricItem
-from tests.evaluations.anev_helpers import DEFAULT_RUBRIC, join, make_cycle
+from tests.builders import join
+from tests.factories import DEFAULT_RUBRIC, EvaluationCycleFactory
 
 
 def resubmitted(response) -> dict:
@@ -83,7 +84,7 @@ def test_thresholds_out_of_order_or_an_unknown_indicator_are_refused(client, cha
 
 def test_an_approved_evaluation_is_read_only_in_the_admin(client, superuser, batang_barus, staff_user, head_user):
     join(batang_barus)
-    cycle = make_cycle()
+    cycle = EvaluationCycleFactory()
     services.cycle_open(cycle=cycle, user=staff_user)
     evaluation = cycle.evaluations.get()
     pillar = evaluation.pillar_scores.get(pillar="pertumbuhan")

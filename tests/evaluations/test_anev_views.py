@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 
 from evaluations import services
-from evaluations.models import ActionItem, EvaluationCycle, Rubric, VillageEvaluation
-from tests.evaluations.anev_helpers import DEFAULT_RUBRIC, join, make_cycle, paying
+from evaluations.models import EvaluationCycle, Rubric, VillageEvaluation
+from tests.builders import join, paying
+from tests.factories import DEFAULT_RUBRIC, ActionItemFactory, EvaluationCycleFactory
 
 D = datetime.date
 
@@ -23,7 +24,7 @@ def programme(batang_barus, sikalang):
 
 @pytest.fixture
 def cycle(programme) -> EvaluationCycle:
-    cycle = make_cycle()
+    cycle = EvaluationCycleFactory()
     services.cycle_open(cycle=cycle, user=None)
     return cycle
 
@@ -165,12 +166,8 @@ def test_an_official_cannot_edit_scores_or_notes(client, evaluation, official):
 
 
 def test_an_official_updates_the_status_of_their_villages_actions_only(client, evaluation, other_evaluation, official):
-    ours = ActionItem.objects.create(
-        evaluation=evaluation, action="Sosialisasi", pillar="pemahaman", owner="Kader", due_date=D(2023, 6, 30)
-    )
-    theirs = ActionItem.objects.create(
-        evaluation=other_evaluation, action="Rapat", pillar="keterikatan", owner="Lurah", due_date=D(2023, 6, 30)
-    )
+    ours = ActionItemFactory(evaluation=evaluation)
+    theirs = ActionItemFactory(evaluation=other_evaluation)
     client.force_login(official)
     response = client.post(url("action_item_status", pk=ours.pk), {"status": "selesai"})
     assert response.status_code == 302
@@ -198,8 +195,8 @@ def test_the_head_returns_with_a_comment(client, evaluation, staff_user, head_us
 def test_cycle_results_filters_change_since_previous_and_fixed_queries(
     client, cycle, evaluation, programme, staff_user, django_assert_max_num_queries
 ):
-    later = make_cycle(
-        "Anev 2023–2025",
+    later = EvaluationCycleFactory(
+        name="Anev 2023–2025",
         previous=cycle,
         start_month=D(2023, 1, 1),
         end_month=D(2025, 12, 1),
@@ -225,20 +222,9 @@ def test_cycle_results_filters_change_since_previous_and_fixed_queries(
 
 
 def test_tracker_marks_overdue_actions(client, evaluation, staff_user):
-    ActionItem.objects.create(
-        evaluation=evaluation, action="Lewat", pillar="pemahaman", owner="Kader", due_date=D(2020, 1, 1)
-    )
-    ActionItem.objects.create(
-        evaluation=evaluation,
-        action="Selesai lama",
-        pillar="pemahaman",
-        owner="Kader",
-        due_date=D(2020, 1, 1),
-        status="selesai",
-    )
-    ActionItem.objects.create(
-        evaluation=evaluation, action="Nanti", pillar="keterikatan", owner="Wali", due_date=D(2099, 1, 1)
-    )
+    ActionItemFactory(evaluation=evaluation, action="Lewat", due_date=D(2020, 1, 1))
+    ActionItemFactory(evaluation=evaluation, action="Selesai lama", due_date=D(2020, 1, 1), status="selesai")
+    ActionItemFactory(evaluation=evaluation, action="Nanti", due_date=D(2099, 1, 1))
     client.force_login(staff_user)
     page = client.get(url("cycle_tracker", pk=evaluation.cycle_id))
     assert page.status_code == 200

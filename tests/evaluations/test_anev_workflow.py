@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 
 from evaluations import services
 from evaluations.models import ActionItem, EvaluationCycle, EvaluationStep, PillarScore, VillageEvaluation
-from tests.evaluations.anev_helpers import join, make_cycle, paying
-from tests.factories import village
+from tests.builders import join, paying
+from tests.factories import ActionItemFactory, EvaluationCycleFactory, village
 from villages.models import Village
 
 D = datetime.date
@@ -29,7 +29,7 @@ def programme(batang_barus, sikalang):
 
 @pytest.fixture
 def cycle(programme, staff_user) -> EvaluationCycle:
-    cycle = make_cycle()
+    cycle = EvaluationCycleFactory()
     services.cycle_open(cycle=cycle, user=staff_user)
     return cycle
 
@@ -69,7 +69,7 @@ def test_villages_not_in_the_programme_or_joined_after_the_cycle_get_no_evaluati
     late = village("13.02.07.2001")
     late.joined_on = D(2023, 2, 1)
     late.save()
-    cycle = make_cycle()
+    cycle = EvaluationCycleFactory()
     services.cycle_open(cycle=cycle, user=staff_user)
     codes = set(cycle.evaluations.values_list("village__code", flat=True))
     assert late.code not in codes
@@ -79,12 +79,12 @@ def test_villages_not_in_the_programme_or_joined_after_the_cycle_get_no_evaluati
 def test_cycle_open_reads_a_fixed_number_of_queries_whatever_the_number_of_villages(
     programme, staff_user, django_assert_max_num_queries
 ):
-    small = make_cycle("Anev kecil")
+    small = EvaluationCycleFactory(name="Anev kecil")
     with CaptureQueriesContext(connection) as captured:
         services.cycle_open(cycle=small, user=staff_user)
     two_villages = len(captured)
     Village.objects.filter(district__regency__code="13.72").update(joined_on=D(2019, 5, 1))
-    large = make_cycle("Anev besar")
+    large = EvaluationCycleFactory(name="Anev besar")
     with django_assert_max_num_queries(two_villages):
         created = services.cycle_open(cycle=large, user=staff_user)
     assert created > 10
@@ -207,7 +207,7 @@ def test_data_recorded_after_approval_never_changes_the_evaluation(evaluation, p
     assert (after.overall_score, after.category) == (frozen.overall_score, frozen.category)
     assert list(PillarScore.objects.filter(evaluation=evaluation).values_list("pillar", "computed_score")) == scores
     # The same data does reach a draft that is recomputed: the freeze is what kept the approved one still.
-    draft = make_cycle("Anev ulang")
+    draft = EvaluationCycleFactory(name="Anev ulang")
     services.cycle_open(cycle=draft, user=staff_user)
     assert draft.evaluations.get(village=programme).values["coverage"]["numerator"] == 10
 
@@ -301,10 +301,9 @@ def test_a_closed_cycle_refuses_changes(cycle, evaluation, staff_user, head_user
 
 
 def test_overdue_actions(evaluation, staff_user):
-    make = ActionItem.objects.create
-    late = make(evaluation=evaluation, action="a", pillar="pemahaman", owner="x", due_date=D(2023, 1, 1))
-    make(evaluation=evaluation, action="b", pillar="pemahaman", owner="x", due_date=D(2023, 1, 1), status="selesai")
-    make(evaluation=evaluation, action="c", pillar="pemahaman", owner="x", due_date=D(2023, 6, 1))
+    late = ActionItemFactory(evaluation=evaluation, due_date=D(2023, 1, 1))
+    ActionItemFactory(evaluation=evaluation, due_date=D(2023, 1, 1), status="selesai")
+    ActionItemFactory(evaluation=evaluation, due_date=D(2023, 6, 1))
     today = D(2023, 3, 1)
     assert list(ActionItem.objects.overdue(today=today)) == [late]
     assert late.is_overdue(today=today) and not late.is_overdue(today=D(2023, 1, 1))

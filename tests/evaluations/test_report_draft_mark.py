@@ -11,7 +11,8 @@ from pypdf import PdfReader
 
 from evaluations import services
 from evaluations.models import VillageEvaluation
-from tests.evaluations.anev_helpers import join, make_cycle, paying
+from tests.builders import join, paying
+from tests.factories import EvaluationCycleFactory
 
 D = datetime.date
 # Long enough findings that the report runs over several pages.
@@ -22,7 +23,7 @@ FINDINGS = "\n".join(f"Temuan {number}: iuran jorong ini tertunda dan perlu kunj
 def evaluation(batang_barus, staff_user) -> VillageEvaluation:
     join(batang_barus)
     paying(batang_barus, 2, first=D(2022, 1, 1), last=D(2022, 12, 1))
-    cycle = make_cycle()
+    cycle = EvaluationCycleFactory()
     services.cycle_open(cycle=cycle, user=staff_user)
     evaluation = cycle.evaluations.get(village=batang_barus)
     services.evaluation_notes_update(

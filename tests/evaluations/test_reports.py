@@ -12,8 +12,9 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from evaluations import services
-from evaluations.models import ActionItem, VillageEvaluation
-from tests.evaluations.anev_helpers import join, make_cycle, paying
+from evaluations.models import VillageEvaluation
+from tests.builders import join, paying
+from tests.factories import ActionItemFactory, EvaluationCycleFactory
 
 D = datetime.date
 
@@ -24,7 +25,7 @@ def approved(batang_barus, sikalang, staff_user, head_user) -> VillageEvaluation
     batang_barus.head_name = "Datuak Rajo Mudo"
     batang_barus.save()
     paying(batang_barus, 4, first=D(2021, 1, 1), last=D(2022, 12, 1))
-    cycle = make_cycle()
+    cycle = EvaluationCycleFactory()
     services.cycle_open(cycle=cycle, user=staff_user)
     evaluation = cycle.evaluations.get(village=batang_barus)
     services.evaluation_notes_update(
@@ -90,12 +91,8 @@ def test_the_pdf_of_an_approved_evaluation_keeps_its_figures_after_new_data(clie
 
 
 def test_branch_summary_pdf_and_xlsx(client, approved, staff_user):
-    ActionItem.objects.create(
-        evaluation=approved, action="Lewat tenggat", pillar="keterikatan", owner="Wali", due_date=D(2020, 1, 1)
-    )
-    ActionItem.objects.create(
-        evaluation=approved, action="Nanti", pillar="keterikatan", owner="Wali", due_date=D(2099, 1, 1)
-    )
+    ActionItemFactory(evaluation=approved, action="Lewat tenggat", due_date=D(2020, 1, 1))
+    ActionItemFactory(evaluation=approved, action="Nanti", due_date=D(2099, 1, 1))
     client.force_login(staff_user)
     pdf = client.get(reverse("evaluations:cycle_summary_pdf", kwargs={"pk": approved.cycle_id}))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from evaluations.models import Category, Rubric, RubricItem
 from evaluations.scoring import category_for, indicator_score, overall_score, weighted_mean
+from tests.factories import RubricFactory
 
 ASCENDING = [Decimal(10), Decimal(20), Decimal(30), Decimal(40)]
 DESCENDING = [Decimal(40), Decimal(25), Decimal(15), Decimal(5)]
@@ -123,7 +124,7 @@ def test_default_rubric_exists_after_migrate():
 
 @pytest.mark.django_db
 def test_rubric_item_refuses_thresholds_in_the_wrong_order_and_unknown_indicators():
-    rubric = Rubric.objects.create(name="Uji")
+    rubric = RubricFactory()
     item = RubricItem(
         rubric=rubric,
         indicator="lapse_rate",

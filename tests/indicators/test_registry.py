@@ -25,11 +25,17 @@ from indicators import (
     indicators_by_village,
     indicators_compute,
 )
-from participants.models import Claim, FundingSource, Occupation, Participant
-from participants.months import month_range
+from participants.models import FundingSource, Occupation
 from participants.stats import stats_refresh
-from tests.factories import ActivityFactory, ContributionFactory, ParticipantFactory
-from villages.models import Activity, Agent, Commitment, Target, Village
+from tests.builders import enrol
+from tests.factories import (
+    ActivityFactory,
+    AgentFactory,
+    ClaimFactory,
+    CommitmentFactory,
+    TargetFactory,
+)
+from villages.models import Activity, Agent, Commitment, Village
 
 CONTRACT_KEYS = {
     "active_participants",
@@ -54,30 +60,12 @@ CONTRACT_KEYS = {
 PERIOD = Period(start=datetime.date(2024, 1, 1), end=datetime.date(2024, 6, 1))
 
 
-def enrol(
-    village, enrolled_on, paid, *, funding=FundingSource.SELF, occupation=Occupation.FARMER, exit_date=None, phone=""
-):
-    participant = ParticipantFactory(
-        village=village,
-        phone=phone,
-        enrolled_on=enrolled_on,
-        funding_source=funding,
-        occupation=occupation,
-        exit_date=exit_date,
-        exit_reason=Participant.ExitReason.MOVED if exit_date else "",
-    )
-    for first, last in paid:
-        for month in month_range(first, last):
-            ContributionFactory(participant=participant, month=month)
-    return participant
-
-
 @pytest.fixture
 def built(batang_barus, sikalang):
     d = datetime.date
     batang_barus.working_age_population = 100
     batang_barus.save()
-    Target.objects.create(village=batang_barus, year=2024, active_participants=10)
+    TargetFactory(village=batang_barus, year=2024, active_participants=10)
     a = enrol(batang_barus, d(2023, 10, 5), [(d(2023, 10, 1), d(2024, 6, 1))])
     enrol(batang_barus, d(2023, 11, 20), [(d(2023, 11, 1), d(2023, 12, 1))], funding=FundingSource.VILLAGE_BUDGET)
     enrol(batang_barus, d(2024, 3, 15), [(d(2024, 3, 1), d(2024, 6, 1))], occupation=Occupation.APPARATUS)
@@ -91,21 +79,17 @@ def built(batang_barus, sikalang):
     enrol(batang_barus, d(2023, 6, 1), [(d(2023, 6, 1), d(2023, 6, 1))], occupation=Occupation.APPARATUS)
     enrol(batang_barus, d(2024, 5, 10), [])
     enrol(sikalang, d(2024, 1, 1), [(d(2024, 1, 1), d(2024, 12, 1))])
-    Claim.objects.create(
-        participant=a, programme="JKK", event_date=d(2024, 2, 20), paid_on=d(2024, 3, 10), amount=5_000_000
-    )
-    Claim.objects.create(
-        participant=a, programme="JKK", event_date=d(2024, 6, 20), paid_on=d(2024, 7, 1), amount=1_000_000
-    )
+    ClaimFactory(participant=a, programme="JKK", event_date=d(2024, 2, 20), paid_on=d(2024, 3, 10), amount=5_000_000)
+    ClaimFactory(participant=a, programme="JKK", event_date=d(2024, 6, 20), paid_on=d(2024, 7, 1), amount=1_000_000)
     ActivityFactory(village=batang_barus, date=d(2024, 2, 14), kind=Activity.Kind.SOCIALISATION, attendees=30)
     ActivityFactory(village=batang_barus, date=d(2024, 4, 2), kind=Activity.Kind.TRAINING, attendees=10)
     ActivityFactory(village=batang_barus, date=d(2024, 7, 2), kind=Activity.Kind.SOCIALISATION, attendees=99)
     ActivityFactory(village=sikalang, date=d(2024, 2, 2), kind=Activity.Kind.SOCIALISATION, attendees=50)
-    Commitment.objects.create(village=batang_barus, kind=Commitment.Kind.REGULATION, signed_on=d(2023, 1, 5))
-    Commitment.objects.create(
+    CommitmentFactory(village=batang_barus, kind=Commitment.Kind.REGULATION, signed_on=d(2023, 1, 5))
+    CommitmentFactory(
         village=batang_barus, kind=Commitment.Kind.AGREEMENT, signed_on=d(2022, 1, 5), valid_until=d(2023, 12, 31)
     )
-    Agent.objects.create(village=batang_barus, name="Rina", role=Agent.Role.PERISAI, active_since=d(2023, 5, 1))
+    AgentFactory(village=batang_barus, name="Rina", role=Agent.Role.PERISAI, active_since=d(2023, 5, 1))
     stats_refresh(village_ids=[batang_barus.pk, sikalang.pk])
     return Village.objects.filter(pk=batang_barus.pk)
 

@@ -12,11 +12,11 @@ from openpyxl import Workbook, load_workbook
 
 from participants.imports import KINDS, ImportFileError, import_confirm, import_upload, read_table, template_workbook
 from participants.models import Contribution, ImportBatch, Participant, VillageMonthStat
+from tests.builders import PARTICIPANT_HEADERS as HEADERS
 from tests.factories import ContributionFactory, ParticipantFactory, UserFactory, make_nik
 from villages.access import ROLE_OFFICIAL
 from villages.models import ExportLog
 
-HEADERS = ["NIK", "Nama", "Jenis Kelamin", "Tanggal Lahir", "Pekerjaan", "Penghasilan", "Sumber Dana", "Tanggal Daftar"]
 BIRTH = datetime.date(1985, 3, 14)
 
 

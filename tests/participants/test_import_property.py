@@ -12,8 +12,8 @@ from openpyxl import Workbook
 
 from participants.imports import import_confirm, import_upload
 from participants.models import Contribution, FundingSource, ImportBatch, Occupation, Participant
+from tests.builders import PARTICIPANT_HEADERS as HEADERS
 from tests.factories import ParticipantFactory, make_nik
-from tests.participants.test_import import HEADERS
 
 dates = st.dates(min_value=datetime.date(1940, 1, 1), max_value=datetime.date(2030, 12, 31))
 printable = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=30)

@@ -21,67 +21,58 @@ from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from evaluations.models import (
-    ActionItem,
     EvaluationCycle,
-    EvaluationStep,
     Pillar,
     PillarScore,
-    Rubric,
     VillageEvaluation,
 )
-from participants.models import Claim, ImportBatch, Programme, VillageMonthStat
+from participants.models import VillageMonthStat
 from participants.rules import ContributionAdjustment, OccupationSector, Sector
-from tests.factories import ActivityFactory, ContributionFactory, ParticipantFactory, UserFactory
+from tests.factories import (
+    ActionItemFactory,
+    ActivityFactory,
+    AgentFactory,
+    AssignmentFactory,
+    AwardFactory,
+    BudgetFactory,
+    ClaimFactory,
+    CommitmentFactory,
+    ContributionFactory,
+    EvaluationCycleFactory,
+    EvaluationStepFactory,
+    ExportLogFactory,
+    ImportBatchFactory,
+    ParticipantFactory,
+    TargetFactory,
+    UserFactory,
+    default_rubric,
+)
 from villages.access import ROLE_OFFICIAL, ROLE_STAFF
 from villages.admin_scope import ScopedAdminMixin
 from villages.designation import ApparatusHeadcount, DesignationCriterion
-from villages.models import Agent, Assignment, Award, Budget, Commitment, ExportLog, Target, Village
+from villages.models import Village
 
 
 def _evaluation(village: Village) -> VillageEvaluation:
-    cycle, _created = EvaluationCycle.objects.get_or_create(
-        name="Anev riwayat",
-        defaults={
-            "start_month": datetime.date(2019, 1, 1),
-            "end_month": datetime.date(2022, 12, 1),
-            "baseline_date": datetime.date(2019, 1, 1),
-            "rubric": Rubric.objects.get(name="Rubrik Standar Desa Sadar"),
-        },
-    )
+    """The village's evaluation in one cycle shared by every builder (each model needs an evaluation)."""
+    cycle = EvaluationCycle.objects.filter(name="Anev riwayat").first() or EvaluationCycleFactory(name="Anev riwayat")
     return VillageEvaluation.objects.get_or_create(cycle=cycle, village=village)[0]
 
 
 # Scoped models: one object in a given village.
 BUILDERS: dict[str, Callable[[Village], models.Model]] = {
     "villages.village": lambda village: village,
-    "villages.assignment": lambda village: Assignment.objects.create(user=UserFactory(), village=village),
-    "villages.commitment": lambda village: Commitment.objects.create(
-        village=village, kind=Commitment.Kind.REGULATION, number="4/2020", signed_on=datetime.date(2020, 4, 1)
-    ),
-    "villages.budget": lambda village: Budget.objects.create(village=village, year=2024, amount=25_000_000),
-    "villages.agent": lambda village: Agent.objects.create(
-        village=village, name="Agen Riwayat", role=Agent.Role.PERISAI, active_since=datetime.date(2020, 1, 1)
-    ),
-    "villages.award": lambda village: Award.objects.create(
-        village=village, year=2021, level=Award.Level.PROVINCE, rank=Award.Rank.THIRD
-    ),
-    "villages.target": lambda village: Target.objects.create(village=village, year=2024, active_participants=150),
+    "villages.assignment": lambda village: AssignmentFactory(village=village),
+    "villages.commitment": lambda village: CommitmentFactory(village=village),
+    "villages.budget": lambda village: BudgetFactory(village=village),
+    "villages.agent": lambda village: AgentFactory(village=village),
+    "villages.award": lambda village: AwardFactory(village=village),
+    "villages.target": lambda village: TargetFactory(village=village),
     "villages.activity": lambda village: ActivityFactory(village=village),
     "participants.participant": lambda village: ParticipantFactory(village=village),
     "participants.contribution": lambda village: ContributionFactory(participant=ParticipantFactory(village=village)),
-    "participants.claim": lambda village: Claim.objects.create(
-        participant=ParticipantFactory(village=village),
-        programme=Programme.JKK,
-        event_date=datetime.date(2024, 3, 1),
-        amount=5_000_000,
-    ),
-    "participants.importbatch": lambda village: ImportBatch.objects.create(
-        kind=ImportBatch.Kind.PARTICIPANTS,
-        uploaded_by=UserFactory(),
-        village=village,
-        file="imports/peserta.xlsx",
-        original_name="peserta.xlsx",
-    ),
+    "participants.claim": lambda village: ClaimFactory(participant=ParticipantFactory(village=village)),
+    "participants.importbatch": lambda village: ImportBatchFactory(village=village),
     "villages.apparatusheadcount": lambda village: ApparatusHeadcount.objects.get_or_create(
         village=village, defaults={"count": 12, "source": "SOTK", "year": 2024}
     )[0],
@@ -92,29 +83,19 @@ BUILDERS: dict[str, Callable[[Village], models.Model]] = {
     "evaluations.pillarscore": lambda village: PillarScore.objects.get_or_create(
         evaluation=_evaluation(village), pillar=Pillar.GROWTH
     )[0],
-    "evaluations.actionitem": lambda village: ActionItem.objects.create(
-        evaluation=_evaluation(village),
-        action="Sosialisasi ulang",
-        pillar=Pillar.AWARENESS,
-        owner="Wali nagari",
-        due_date=datetime.date(2023, 6, 30),
-    ),
-    "evaluations.evaluationstep": lambda village: EvaluationStep.objects.create(
-        evaluation=_evaluation(village), action=EvaluationStep.Action.CREATED
-    ),
+    "evaluations.actionitem": lambda village: ActionItemFactory(evaluation=_evaluation(village)),
+    "evaluations.evaluationstep": lambda village: EvaluationStepFactory(evaluation=_evaluation(village)),
 }
 
 # Scoped admins of records no village owns: branch users only, so an official gets 404 for any of them.
 BRANCH_ONLY: dict[str, Callable[[], models.Model]] = {
-    "villages.exportlog": lambda: ExportLog.objects.create(
-        user=UserFactory(), what="Daftar peserta", file_format="xlsx", rows=1
-    ),
+    "villages.exportlog": lambda: ExportLogFactory(),
     "auth.user": lambda: UserFactory(username="pengguna.lain"),
     "villages.regency": lambda: Village.objects.get(code="13.73.04.2010").district.regency,
     "villages.district": lambda: Village.objects.get(code="13.73.04.2010").district,
-    "evaluations.rubric": lambda: Rubric.objects.get(name="Rubrik Standar Desa Sadar"),
-    "evaluations.rubricitem": lambda: Rubric.objects.get(name="Rubrik Standar Desa Sadar").items.first(),
-    "evaluations.category": lambda: Rubric.objects.get(name="Rubrik Standar Desa Sadar").categories.first(),
+    "evaluations.rubric": lambda: default_rubric(),
+    "evaluations.rubricitem": lambda: default_rubric().items.first(),
+    "evaluations.category": lambda: default_rubric().categories.first(),
     "evaluations.evaluationcycle": lambda: _evaluation(Village.objects.get(code="13.73.04.2010")).cycle,
     "participants.contributionrate": lambda: _rate(),
     "participants.contributionadjustment": lambda: ContributionAdjustment.objects.order_by("pk").first(),

@@ -9,9 +9,17 @@ from django.contrib.auth.models import AnonymousUser, Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from tests.factories import ActivityFactory, UserFactory
+from tests.factories import (
+    ActivityFactory,
+    AgentFactory,
+    AwardFactory,
+    BudgetFactory,
+    CommitmentFactory,
+    TargetFactory,
+    UserFactory,
+)
 from villages.access import ROLE_OFFICIAL
-from villages.models import Agent, Award, Budget, Commitment, Target, Village
+from villages.models import Agent, Award, Commitment, Target, Village
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +102,7 @@ def test_working_age_cannot_exceed_population(batang_barus):
 
 def test_commitment_validity_after_signing(batang_barus):
     with pytest.raises(IntegrityError), transaction.atomic():
-        Commitment.objects.create(
+        CommitmentFactory(
             village=batang_barus,
             kind=Commitment.Kind.AGREEMENT,
             signed_on=DAY,
@@ -103,18 +111,18 @@ def test_commitment_validity_after_signing(batang_barus):
 
 
 def test_one_budget_and_one_target_per_year(batang_barus):
-    Budget.objects.create(village=batang_barus, year=2024, amount=1_000_000)
+    BudgetFactory(village=batang_barus, year=2024, amount=1_000_000)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Budget.objects.create(village=batang_barus, year=2024, amount=2_000_000)
-    Target.objects.create(village=batang_barus, year=2024, active_participants=100)
+        BudgetFactory(village=batang_barus, year=2024, amount=2_000_000)
+    TargetFactory(village=batang_barus, year=2024, active_participants=100)
     with pytest.raises(ValidationError):
         Target(village=batang_barus, year=2024, active_participants=120).full_clean()
 
 
 def test_one_award_per_level_and_year(sikalang):
-    Award.objects.create(village=sikalang, year=2019, level=Award.Level.NATIONAL, rank=Award.Rank.SECOND)
+    AwardFactory(village=sikalang, year=2019, level=Award.Level.NATIONAL, rank=Award.Rank.SECOND)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Award.objects.create(village=sikalang, year=2019, level=Award.Level.NATIONAL, rank=Award.Rank.FIRST)
+        AwardFactory(village=sikalang, year=2019, level=Award.Level.NATIONAL, rank=Award.Rank.FIRST)
     assert str(sikalang.awards.get()) == "Juara 2 Nasional 2019"
 
 
@@ -125,7 +133,7 @@ def test_activity_enrolled_within_attendees(batang_barus):
 
 def test_agent_active_until_after_since(batang_barus):
     with pytest.raises(IntegrityError), transaction.atomic():
-        Agent.objects.create(
+        AgentFactory(
             village=batang_barus,
             name="Rina",
             role=Agent.Role.PERISAI,
@@ -139,22 +147,20 @@ def test_agent_active_until_after_since(batang_barus):
 
 def test_commitment_score_counts_the_four_parts(batang_barus):
     assert batang_barus.commitment_score(on=DAY) == 0
-    Commitment.objects.create(
-        village=batang_barus, kind=Commitment.Kind.REGULATION, signed_on=datetime.date(2019, 5, 1)
-    )
+    CommitmentFactory(village=batang_barus, kind=Commitment.Kind.REGULATION, signed_on=datetime.date(2019, 5, 1))
     assert batang_barus.commitment_score(on=DAY) == 1
-    Commitment.objects.create(
+    CommitmentFactory(
         village=batang_barus,
         kind=Commitment.Kind.AGREEMENT,
         signed_on=datetime.date(2019, 5, 1),
         valid_until=datetime.date(2022, 4, 30),
     )
     assert batang_barus.commitment_score(on=DAY) == 1  # the agreement has expired
-    Budget.objects.create(village=batang_barus, year=2023, amount=5_000_000)
+    BudgetFactory(village=batang_barus, year=2023, amount=5_000_000)
     assert batang_barus.commitment_score(on=DAY) == 1  # last year's budget does not count
-    Budget.objects.create(village=batang_barus, year=2024, amount=5_000_000)
-    Agent.objects.create(village=batang_barus, name="Rina", role=Agent.Role.PERISAI, active_since=DAY)
+    BudgetFactory(village=batang_barus, year=2024, amount=5_000_000)
+    AgentFactory(village=batang_barus, name="Rina", role=Agent.Role.PERISAI, active_since=DAY)
     assert batang_barus.commitment_score(on=DAY) == 3
-    Commitment.objects.create(village=batang_barus, kind=Commitment.Kind.AGREEMENT, signed_on=DAY)
+    CommitmentFactory(village=batang_barus, kind=Commitment.Kind.AGREEMENT, signed_on=DAY)
     assert batang_barus.commitment_score(on=DAY) == 4
     assert batang_barus.commitment_score(on=datetime.date(2019, 1, 1)) == 0
