@@ -9,9 +9,8 @@ import pytest
 from django.urls import reverse
 
 from dashboards.views.charts import cohort_note
-from evaluations.models import EvaluationCycle, Rubric
 from participants.models import Claim, Participant
-from tests.factories import ParticipantFactory
+from tests.factories import EvaluationCycleFactory, ParticipantFactory
 
 D = datetime.date
 
@@ -49,13 +48,7 @@ def test_filters_offer_semua_instead_of_dashes(client, staff_user, name):
 
 
 def test_anev_filters_offer_semua(client, staff_user):
-    cycle = EvaluationCycle.objects.create(
-        name="Anev 2019–2022",
-        start_month=D(2019, 1, 1),
-        end_month=D(2022, 12, 1),
-        baseline_date=D(2019, 1, 1),
-        rubric=Rubric.objects.get(name="Rubrik Standar Desa Sadar"),
-    )
+    cycle = EvaluationCycleFactory()
     client.force_login(staff_user)
     for name in ("evaluations:cycle_detail", "evaluations:cycle_tracker"):
         response = client.get(reverse(name, kwargs={"pk": cycle.pk}))

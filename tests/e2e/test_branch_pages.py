@@ -9,12 +9,12 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from participants.models import Claim, Participant
+from participants.models import Participant
 from participants.months import add_months, month_start
 from tests.e2e.conftest import login
 from tests.e2e.test_mobile import assert_fits
-from tests.factories import BATANG_BARUS
-from villages.models import Commitment, Village
+from tests.factories import BATANG_BARUS, ClaimFactory, CommitmentFactory
+from villages.models import Village
 
 LAST = add_months(month_start(timezone.localdate()), -1)
 
@@ -27,16 +27,15 @@ def branch(programme):
     for index, participant in enumerate(participants):
         participant.hamlet = "Koto Tuo" if index % 2 else "Baruah"
         participant.save()
-    Claim.objects.create(
+    ClaimFactory(
         participant=participants[0],
         programme="JKM",
         event_date=LAST,
         paid_on=LAST + datetime.timedelta(days=3),
         amount=1_239_000_000,
     )
-    Commitment.objects.create(
+    CommitmentFactory(
         village=batang_barus,
-        kind=Commitment.Kind.AGREEMENT,
         number="PKS/BB/2019",
         signed_on=datetime.date(2019, 3, 20),
         valid_until=datetime.date(2022, 3, 19),
