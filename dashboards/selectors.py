@@ -14,12 +14,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, When, Window
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When, Window
 from django.utils import timezone
 
 from indicators import REGISTRY, Period, Result
 from indicators.facts import Facts
-from participants.coverage import COHORT_OFFSETS, CoverageStatus, arrears_grace_months, unpaid_run, with_coverage_status
+from participants.coverage import (
+    COHORT_OFFSETS,
+    CoverageStatus,
+    grace_schedule,
+    months_waiting,
+    paid_since_enrolment,
+    unpaid_run,
+    with_coverage_status,
+)
 from participants.models import Claim, Contribution, Participant, VillageMonthStat
 from participants.months import add_months, month_start, months_between
 from villages.models import Commitment, CommitmentState, Village
@@ -273,11 +281,19 @@ def cohort_chart(*, series: list[dict], today: datetime.date | None = None) -> l
 
 @dataclass(frozen=True)
 class FollowUp:
+    """One participant to remind: menunggak (`unpaid_months` since the last paid month) or belum aktif, awaiting
+    a first payment (`unpaid_months` since the month of registration)."""
+
     participant: Participant
+    status: CoverageStatus
     last_paid: datetime.date | None
     unpaid_months: int
     about_to_lapse: bool
     whatsapp_url: str
+
+    @property
+    def awaiting_first_payment(self) -> bool:
+        return self.status == CoverageStatus.AWAITING
 
 
 def whatsapp_number(phone: str) -> str:
@@ -292,7 +308,15 @@ def whatsapp_number(phone: str) -> str:
     return ""
 
 
-def reminder_text(*, name: str, month: datetime.date, village: Village, about_to_lapse: bool) -> str:
+def reminder_text(
+    *, name: str, month: datetime.date, village: Village, about_to_lapse: bool, awaiting: bool = False
+) -> str:
+    if awaiting:
+        return (
+            f"Assalamualaikum Bapak/Ibu {name}. Bapak/Ibu sudah terdaftar sebagai peserta BPJS Ketenagakerjaan, "
+            "tetapi iuran pertama belum tercatat; perlindungan baru berlaku setelah iuran pertama dibayar. "
+            f"Pembayaran dapat melalui agen PERISAI atau bendahara {village}. Terima kasih."
+        )
     warning = (
         " Bila bulan ini belum dibayar, kepesertaan akan menjadi nonaktif."
         if about_to_lapse
@@ -305,36 +329,50 @@ def reminder_text(*, name: str, month: datetime.date, village: Village, about_to
 
 
 def follow_up_list(*, village: Village, month: datetime.date | None = None) -> tuple[list[FollowUp], int]:
-    """Participants menunggak in `month` (default: this month), those about to lapse first; and their number.
+    """Whom to remind in `month` (default: this month), and how many they are: participants menunggak, those
+    about to lapse first, then registrations awaiting their first payment (belum aktif), the longest waiting
+    first. Two queries (the coverage rules, the list).
 
-    Menunggak is `participants.coverage`'s rule (its queryset form), the same as the statistics and the list.
+    The statuses are `participants.coverage`'s rule (its queryset form), the same as the statistics and the list.
     """
     month = month or reporting_month()
-    grace = arrears_grace_months()
+    graces = grace_schedule()
+    grace = graces.for_month(month)
     # Only payments inside the grace window matter: an older last payment means nonaktif already.
-    recent = Contribution.objects.filter(
-        participant=OuterRef("pk"), month__gte=add_months(month, -grace), month__lt=month
-    ).order_by("-month")
+    recent = paid_since_enrolment().filter(month__gte=add_months(month, -grace), month__lt=month).order_by("-month")
     candidates = (
-        with_coverage_status(village.participants.all(), month=month)
-        .filter(status=CoverageStatus.ARREARS)
-        .annotate(last_paid=Subquery(recent.values("month")[:1]), total=Window(Count("pk")))
+        with_coverage_status(village.participants.all(), month=month, graces=graces)
+        .filter(status__in=[CoverageStatus.ARREARS, CoverageStatus.AWAITING])
+        .annotate(
+            last_paid=Subquery(recent.values("month")[:1]),
+            total=Window(Count("pk")),
+            awaiting_last=Case(When(status=CoverageStatus.AWAITING, then=Value(1)), default=Value(0)),
+        )
     )
-    shown = list(candidates.order_by(F("last_paid").asc(nulls_first=True), "enrolled_on", "name")[:FOLLOW_UP_LIMIT])
+    shown = list(candidates.order_by("awaiting_last", "last_paid", "enrolled_on", "name", "pk")[:FOLLOW_UP_LIMIT])
     total = shown[0].total if shown else 0
+    # The last month of the grace: unpaid once more and the participant becomes nonaktif under next month's rule.
+    next_grace = graces.for_month(add_months(month, 1))
     rows = []
     for participant in shown:
-        unpaid = unpaid_run(enrolled_on=participant.enrolled_on, last_paid=participant.last_paid, month=month)
-        # The last month of the grace: unpaid once more and the participant becomes nonaktif.
-        about_to_lapse = unpaid >= grace
+        status = CoverageStatus(participant.status)
+        awaiting = status == CoverageStatus.AWAITING
+        if awaiting:
+            unpaid = months_waiting(enrolled_on=participant.enrolled_on, month=month)
+        else:
+            unpaid = unpaid_run(last_paid=participant.last_paid, month=month)
+        about_to_lapse = not awaiting and unpaid >= next_grace
         number = whatsapp_number(participant.phone)
         url = ""
         if number:
-            text = reminder_text(name=participant.name, month=month, village=village, about_to_lapse=about_to_lapse)
+            text = reminder_text(
+                name=participant.name, month=month, village=village, about_to_lapse=about_to_lapse, awaiting=awaiting
+            )
             url = f"https://wa.me/{number}?text={urllib.parse.quote(text)}"
         rows.append(
             FollowUp(
                 participant=participant,
+                status=status,
                 last_paid=participant.last_paid,
                 unpaid_months=unpaid,
                 about_to_lapse=about_to_lapse,

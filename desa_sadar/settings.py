@@ -244,8 +244,6 @@ SPECTACULAR_SETTINGS = {
 
 # Domain settings.
 BRANCH_NAME = env.str("BRANCH_NAME", default="BPJAMSOSTEK Cabang Solok")
-# A BPU participant may pay at most this many months of arrears before becoming nonaktif.
-ARREARS_GRACE_MONTHS = env.int("ARREARS_GRACE_MONTHS", default=3)
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,12 @@
 A scope's figure is the sum of its villages' facts, so a ranking of villages and
 the branch total always add up. Each group of facts is read with one grouped
 query, whatever the data size.
+
+Lapses count each person once per period. The statistics table counts a month's lapses and, among them,
+those of people whose previous lapse was d months earlier (`lapsed_again_d`); a lapse in month M is a
+person's second one in the period exactly when its previous lapse falls in the period, that is when
+d <= M - start. So the period's people are the lapses less those repeats, for periods of up to
+`LAPSE_TABLE_MONTHS` months; longer periods are counted directly (`lapses_direct`).
 """
 
 from __future__ import annotations
@@ -14,9 +20,10 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from indicators.periods import Period
-from participants.coverage import COHORT_OFFSETS, FUNDING_COLUMNS, RETENTION_LAGS
+from participants.coverage import COHORT_OFFSETS, FUNDING_COLUMNS, LAPSE_GAPS, LAPSE_TABLE_MONTHS, RETENTION_LAGS
 from participants.models import Claim, Contribution, Participant, VillageMonthStat
 from participants.months import add_months
+from participants.stats import lapses_by_village
 from villages.models import Activity, Agent, Budget, Commitment, Target, Village
 
 
@@ -26,7 +33,7 @@ class Facts:
     Each group is loaded on first use only, so computing one indicator reads only what it needs.
     """
 
-    GROUPS = ("stats", "village_facts", "activities", "claims", "retention_direct")
+    GROUPS = ("stats", "village_facts", "activities", "claims", "retention_direct", "lapses_direct")
 
     def __init__(self, *, villages: QuerySet[Village], period: Period) -> None:
         self.villages = villages
@@ -95,10 +102,12 @@ class Facts:
             "active_before": Sum("active", filter=Q(month=period.before)),
             "arrears_end": Sum("arrears", filter=at_end),
             "inactive_end": Sum("inactive", filter=at_end),
+            "awaiting_end": Sum("awaiting_first_payment", filter=at_end),
+            "awaiting_months_end": Sum("awaiting_months", filter=at_end),
             "enrolled_end": Sum("enrolled", filter=at_end),
             "new_enrolments": Sum("new_enrolments", filter=in_period),
             "new_self_funded": Sum("new_self_funded", filter=in_period),
-            "lapsed": Sum("lapsed", filter=in_period),
+            "lapse_events": Sum("lapsed", filter=in_period),
             "exits": Sum("exits", filter=in_period),
             "active_months": Sum("active", filter=in_period),
             "enrolled_months": Sum("enrolled", filter=in_period),
@@ -110,6 +119,12 @@ class Facts:
             sums[column] = Sum(column, filter=at_end)
         if period.months in RETENTION_LAGS:
             sums["retained"] = Sum(f"retained_{period.months}", filter=at_end)
+        # Repeats: lapses whose previous lapse (d months earlier) is also in the period.
+        repeats = [d for d in LAPSE_GAPS if d < period.months]
+        for d in repeats:
+            sums[f"lapse_repeats_{d}"] = Sum(
+                f"lapsed_again_{d}", filter=Q(month__gte=add_months(period.start, d), month__lte=period.end)
+            )
         for offset in COHORT_OFFSETS:
             cohorts = Q(month__gte=add_months(period.start, -offset), month__lte=add_months(period.end, -offset))
             sums[f"cohort_size_{offset}"] = Sum("new_enrolments", filter=cohorts)
@@ -127,8 +142,19 @@ class Facts:
         facts = {}
         for row in rows:
             pk = row.pop("village_id")
-            facts[pk] = Counter({name.removeprefix("fact_"): value or 0 for name, value in row.items()})
+            numbers = Counter({name.removeprefix("fact_"): value or 0 for name, value in row.items()})
+            if period.months <= LAPSE_TABLE_MONTHS:
+                numbers["lapsed"] = numbers["lapse_events"] - sum(numbers.pop(f"lapse_repeats_{d}") for d in repeats)
+            facts[pk] = numbers
         return facts
+
+    @cached_property
+    def lapses_direct(self) -> dict[int, Counter]:
+        """Lapses, once per person, for periods longer than the statistics' lapse gaps reach (one grouped query)."""
+        if self.period.months <= LAPSE_TABLE_MONTHS:
+            return {}
+        lapses = lapses_by_village(villages=self.villages, start=self.period.start, end=self.period.end)
+        return {pk: Counter({"lapsed": count}) for pk, count in lapses.items()}
 
     @cached_property
     def retention_direct(self) -> dict[int, Counter]:

@@ -31,7 +31,8 @@ PERCENT = Decimal("0.01")
 
 
 def format_value(value: Decimal | int | None, unit: str) -> str:
-    """A value in its indicator's unit (formatting rules in `core.formatting`): "12,5%", "Rp 1.234.567", "2,5 / 4"."""
+    """A value in its indicator's unit (formatting rules in `core.formatting`): "12,5%", "Rp 1.234.567", "2,5 / 4",
+    "4,5 bulan"."""
     if value is None:
         return EMPTY
     if unit == "percent":
@@ -40,6 +41,8 @@ def format_value(value: Decimal | int | None, unit: str) -> str:
         return format_rupiah(value)
     if unit == "score":
         return f"{format_decimal(value)} / 4"
+    if unit == "months":
+        return f"{format_decimal(value)} bulan"
     return format_thousands(value)
 
 
@@ -147,6 +150,20 @@ def _lapse_rate(facts: Counter, period: Period) -> Result:
     return _share("lapse_rate", facts["lapsed"], facts["active_before"], period)
 
 
+def _awaiting_first_payment(facts: Counter, period: Period) -> Result:
+    return _count("awaiting_first_payment", facts["awaiting_end"], period)
+
+
+def _awaiting_months(facts: Counter, period: Period) -> Result:
+    waiting = facts["awaiting_end"]
+    value = None
+    if waiting:
+        value = (Decimal(facts["awaiting_months_end"]) / waiting).quantize(PERCENT, rounding=ROUND_HALF_UP)
+    return Result(
+        key="awaiting_months", value=value, numerator=facts["awaiting_months_end"], denominator=waiting, period=period
+    )
+
+
 def _funding_mix(facts: Counter, period: Period) -> Result:
     parts = {
         source.value: _share(f"funding_mix.{source.value}", facts[column], facts["active_end"], period, source.label)
@@ -242,7 +259,7 @@ class Indicator:
     key: str
     label: str
     pillar: Pillar
-    unit: str  # "count" | "percent" | "rupiah" | "score"
+    unit: str  # "count" | "percent" | "rupiah" | "score" | "months"
     definition: str
     from_facts: Callable[[Counter, Period], Result]
     groups: tuple[str, ...] = ("stats",)
@@ -328,9 +345,31 @@ INDICATORS = [
         "Tingkat putus bayar",
         Pillar.SUSTAINABILITY,
         "percent",
-        "Peserta yang menjadi nonaktif (menunggak lebih dari batas bulan) selama periode, dibagi peserta aktif "
-        "pada bulan sebelum periode.",
+        "Peserta yang pernah membayar lalu menjadi nonaktif selama periode (tidak membayar lebih lama dari batas "
+        "tunggakan pada aturan yang berlaku; Perdir 22/2022: 3 bulan), tiap orang dihitung sekali, dibagi peserta "
+        "aktif pada bulan sebelum periode. Pendaftar yang belum pernah membayar tidak dihitung.",
         _lapse_rate,
+        ("stats", "lapses_direct"),
+        higher_is_better=False,
+    ),
+    Indicator(
+        "awaiting_first_payment",
+        "Menunggu iuran pertama",
+        Pillar.SUSTAINABILITY,
+        "count",
+        "Peserta terdaftar yang belum pernah membayar iuran (status belum aktif) pada bulan terakhir periode; "
+        "kepesertaan baru berlaku sejak iuran pertama dibayar.",
+        _awaiting_first_payment,
+        higher_is_better=False,
+    ),
+    Indicator(
+        "awaiting_months",
+        "Lama menunggu iuran pertama",
+        Pillar.SUSTAINABILITY,
+        "months",
+        "Rata-rata jumlah bulan sejak bulan daftar bagi peserta yang masih menunggu iuran pertama pada bulan "
+        "terakhir periode (0 = mendaftar pada bulan itu): jumlah bulan menunggu dibagi jumlah peserta yang menunggu.",
+        _awaiting_months,
         higher_is_better=False,
     ),
     Indicator(
@@ -429,9 +468,7 @@ def _keys(keys: Iterable[str] | None) -> list[str]:
 def _facts_for(*, villages: QuerySet[Village], period: Period, keys: list[str]) -> Facts:
     groups = {group for key in keys for group in REGISTRY[key].groups}
     # Load in a stable order: village facts read the stats and the village rows.
-    ordered = [
-        name for name in ("stats", "village_facts", "activities", "claims", "retention_direct") if name in groups
-    ]
+    ordered = [name for name in Facts.GROUPS if name in groups]
     return Facts(villages=villages, period=period).need(*ordered)
 
 

@@ -22,6 +22,7 @@ from participants.models import (
     Contribution,
     ContributionAdjustment,
     ContributionRate,
+    CoverageRule,
     FundingSource,
     ImportBatch,
     OccupationSector,
@@ -215,6 +216,44 @@ class OccupationSectorAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["sector"]
 
 
+class CoverageRuleForm(forms.ModelForm):
+    valid_from = MonthField(label=_("Berlaku mulai bulan"), help_text=_("mm/yyyy"))
+
+    class Meta:
+        model = CoverageRule
+        fields = ["valid_from", "grace_months", "regulation"]
+
+
+@admin.register(CoverageRule)
+class CoverageRuleAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """The grace of the coverage rule. Saving or deleting one rebuilds the statistics (`participants.signals`)."""
+
+    form = CoverageRuleForm
+    list_display = ["valid_from_month", "grace_months", "regulation"]
+
+    @admin.display(description=_("berlaku mulai"), ordering="valid_from")
+    def valid_from_month(self, rule: CoverageRule) -> str:
+        return f"{rule.valid_from:%m/%Y}"
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Every month needs a rule: the last one cannot go.
+        return super().has_delete_permission(request, obj) and CoverageRule.objects.count() > 1
+
+    def get_actions(self, request):
+        # One rule at a time (deleting them all at once would leave months without a rule).
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        self.message_user(request, _("Statistik bulanan semua desa dihitung ulang dengan aturan ini."))
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        self.message_user(request, _("Statistik bulanan semua desa dihitung ulang tanpa aturan ini."))
+
+
 class ContributionYearFilter(admin.SimpleListFilter):
     title = _("tahun iuran")
     parameter_name = "tahun"
@@ -223,7 +262,7 @@ class ContributionYearFilter(admin.SimpleListFilter):
         return [(str(year), str(year)) for year in range(timezone.localdate().year, PROGRAMME_START_YEAR - 1, -1)]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
+        if self.value() in dict(self.lookup_choices):  # only a year offered: ?tahun=² or ?tahun=99999 is none
             year = int(self.value())
             return queryset.filter(month__gte=datetime.date(year, 1, 1), month__lt=datetime.date(year + 1, 1, 1))
         return queryset

@@ -360,6 +360,21 @@ class VillageMonthStat(models.Model):
     retained_3 = models.PositiveIntegerField(default=0)
     retained_6 = models.PositiveIntegerField(default=0)
     retained_12 = models.PositiveIntegerField(default=0)
+    # Registered and never paid (belum aktif) in this month, and the months since registration they add up to.
+    awaiting_first_payment = models.PositiveIntegerField(default=0)
+    awaiting_months = models.PositiveIntegerField(default=0)
+    # Lapses of participants whose previous lapse was d months earlier: a period's lapses, once per person, are
+    # `lapsed` less these repeats (`participants.coverage.LAPSE_GAPS`, `indicators.facts`).
+    lapsed_again_2 = models.PositiveIntegerField(default=0)
+    lapsed_again_3 = models.PositiveIntegerField(default=0)
+    lapsed_again_4 = models.PositiveIntegerField(default=0)
+    lapsed_again_5 = models.PositiveIntegerField(default=0)
+    lapsed_again_6 = models.PositiveIntegerField(default=0)
+    lapsed_again_7 = models.PositiveIntegerField(default=0)
+    lapsed_again_8 = models.PositiveIntegerField(default=0)
+    lapsed_again_9 = models.PositiveIntegerField(default=0)
+    lapsed_again_10 = models.PositiveIntegerField(default=0)
+    lapsed_again_11 = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("statistik bulanan desa")
@@ -369,6 +384,44 @@ class VillageMonthStat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.village_id} {self.month:%m/%Y}"
+
+
+class CoverageRule(models.Model):
+    """The grace of the coverage rule as rules data: how many unpaid months in a row after a paid month a
+    participant stays menunggak (and may still pay) before becoming nonaktif.
+
+    The rule of a month is the latest one valid from that month or earlier; the earliest rule also governs
+    the months before it. Applied by `participants.coverage`; saving or deleting one rebuilds the statistics
+    from its month (`participants.signals`).
+    """
+
+    valid_from = models.DateField(_("berlaku mulai bulan"), unique=True, help_text=_("Tanggal 1 bulan pertama."))
+    grace_months = models.PositiveSmallIntegerField(
+        _("batas tunggakan (bulan)"),
+        help_text=_("Bulan tanpa iuran berturut-turut setelah bulan terbayar sebelum kepesertaan menjadi nonaktif."),
+    )
+    regulation = models.CharField(_("dasar hukum"), max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-valid_from"]
+        verbose_name = _("aturan masa tunggakan")
+        verbose_name_plural = _("aturan masa tunggakan")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_from__day=1),
+                name="coverage_rule_first_of_month",
+                violation_error_message=_("Bulan berlaku ditulis sebagai tanggal 1."),
+            ),
+            models.CheckConstraint(
+                condition=Q(grace_months__lte=24),
+                name="coverage_rule_grace_at_most_24",
+                violation_error_message=_("Batas tunggakan paling lama 24 bulan."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grace_months} bulan sejak {self.valid_from:%m/%Y}"
 
 
 # The contribution rules (rates, reliefs, sectors) live in their own module; importing them here registers them.

@@ -3,6 +3,8 @@
 Bulk writes (imports, the monthly payment screen, seed_demo, the benchmark
 generator) bypass these signals and call `stats_refresh` themselves.
 The refresh runs after the transaction commits, once per village and write.
+A change of a coverage rule (the grace) rebuilds every village from the first month it
+changes, or entirely when it is the earliest rule (which also governs the months before it).
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from participants.models import Contribution, Participant
-from participants.stats import stats_refresh
+from participants.models import Contribution, CoverageRule, Participant
+from participants.stats import stats_refresh, stats_refresh_all
 
 
 def _refresh_on_commit(*, village_ids: set[int], since: datetime.date | None) -> None:
@@ -49,3 +51,25 @@ def contribution_refresh_stats(sender, instance: Contribution, raw=False, **kwar
         return
     village_id = Participant.objects.filter(pk=instance.participant_id).values_list("village_id", flat=True).first()
     _refresh_on_commit(village_ids={village_id}, since=instance.month)
+
+
+@receiver(pre_save, sender=CoverageRule, dispatch_uid="coverage_rule_previous_month")
+def coverage_rule_remember_previous_month(sender, instance: CoverageRule, raw=False, **kwargs) -> None:
+    if raw or instance.pk is None:
+        return
+    instance._stats_previous_valid_from = (
+        CoverageRule.objects.filter(pk=instance.pk).values_list("valid_from", flat=True).first()
+    )
+
+
+@receiver(post_save, sender=CoverageRule, dispatch_uid="coverage_rule_stats_rebuild")
+@receiver(post_delete, sender=CoverageRule, dispatch_uid="coverage_rule_stats_rebuild_delete")
+def coverage_rule_rebuild_stats(sender, instance: CoverageRule, raw=False, **kwargs) -> None:
+    """The statuses of every month from the rule's (old or new) first month change: rebuild them, in every village."""
+    if raw:
+        return
+    previous = getattr(instance, "_stats_previous_valid_from", None)
+    since = min(filter(None, (instance.valid_from, previous)))
+    if not CoverageRule.objects.filter(valid_from__lt=since).exists():
+        since = None
+    transaction.on_commit(lambda: stats_refresh_all(since=since))

@@ -4,20 +4,27 @@ One statement expands every participant into one row per month from their
 enrolment month to their exit month (or the horizon), joins the paid months,
 derives each month's unpaid run with window functions and groups by village and
 month. The coverage rule applied to those rows is `participants.coverage`'s
-(`SQL_STATUS`, `SQL_LAPSED`, with the grace as a named parameter), the same rule as
-`coverage_status`:
+(`SQL_STATUS`, `SQL_LAPSED`), the same rule as `coverage_status`, under the grace
+each month's coverage rule gives (carried by the months' VALUES list):
 
+- belum aktif: nothing paid yet from the enrolment month on (with how many months
+  since registration, `awaiting_months`);
 - aktif: the month is paid;
-- menunggak: unpaid, and the unpaid run since the last paid month (or since the
-  month before enrolment) is 1..grace long;
-- nonaktif: a longer unpaid run; the month the run passes the grace is "lapsed";
+- menunggak: unpaid, and the unpaid run since the last paid month is 1..grace long;
+- nonaktif: a longer unpaid run; the month a run passes the grace is "lapsed", and
+  `lapsed_again_d` counts lapses d months after the same person's previous lapse;
 - keluar: months after the exit month (no row at all here);
 - nothing before the enrolment month (payments for those months are ignored).
 
+Every column is a sum over participants of a function of one participant and the
+month (the table can be maintained per participant). What must count each person
+once over a period is derived from them (`indicators.facts`), or read by
+`lapses_by_village` for periods longer than the lapse gaps reach.
+
 The SQL uses only what SQLite (3.25+) and PostgreSQL share: CTEs, VALUES,
 LEFT JOIN, window functions, and named parameters. Months are passed in as a
-VALUES list of (index, first day, first day of next month), so no date function
-is needed.
+VALUES list of (index, first day, first day of next month, grace, grace of the
+month before), so no date function is needed.
 
 Rows are written from the earliest enrolment up to HORIZON_MONTHS after the
 current month: future months hold the projection "if nobody pays", so the
@@ -31,17 +38,19 @@ import datetime
 from collections.abc import Iterable, Sequence
 
 from django.db import connection, transaction
-from django.db.models import Min
+from django.db.models import Min, QuerySet
 from django.utils import timezone
 
 from participants.coverage import (
     COHORT_OFFSETS,
     FUNDING_COLUMNS,
+    LAPSE_GAPS,
     RETENTION_LAGS,
     SQL_LAPSED,
     SQL_STATUS,
     CoverageStatus,
-    sql_params,
+    GraceSchedule,
+    grace_schedule,
 )
 from participants.models import Contribution, FundingSource, Occupation, Participant, VillageMonthStat
 from participants.months import add_months, month_start, months_between
@@ -59,10 +68,13 @@ STAT_COLUMNS = (
     "active",
     "arrears",
     "inactive",
+    "awaiting_first_payment",
+    "awaiting_months",
     "new_enrolments",
     "new_self_funded",
     "exits",
     "lapsed",
+    *(f"lapsed_again_{d}" for d in LAPSE_GAPS),
     "apparatus_registered",
     "apparatus_active",
     *FUNDING_COLUMNS.values(),
@@ -80,18 +92,30 @@ def _marks(prefix: str, count: int) -> list[str]:
     return [f"%({prefix}_{n})s" for n in range(count)]
 
 
-def _select_sql(*, months_count: int, villages_count: int) -> str:
+def _months_values(months: Sequence[datetime.date], graces: GraceSchedule) -> tuple[str, dict]:
+    """The VALUES list of months (index, first day, next first day, grace, grace the month before), its params."""
+    rows, params = [], {}
+    for n, month in enumerate(months):
+        names = ("month_idx", "month_first", "month_next", "grace", "grace_before")
+        rows.append("(" + ", ".join(f"%({name}_{n})s" for name in names) + ")")
+        params |= {
+            f"month_idx_{n}": n,
+            f"month_first_{n}": month,
+            f"month_next_{n}": add_months(month, 1),
+            f"grace_{n}": graces.for_month(month),
+            f"grace_before_{n}": graces.for_month(add_months(month, -1)),
+        }
+    return ", ".join(rows), params
+
+
+def _select_sql(*, months_values: str, villages_count: int) -> str:
     """The SELECT producing one row per (village, month) with every STAT_COLUMNS value.
 
-    Its named parameters: `month_idx_n`, `month_first_n`, `month_next_n` for each month n, `village_n` for each
-    village, `expand_from` (first day) and `expand_idx`, `write_idx`, `self_funded`, `apparatus`, one
-    `funding_<column>` per funding column, and those of `coverage.sql_params()`.
+    Its named parameters: those of `_months_values`, `village_n` for each village, `expand_from` (first day)
+    and `expand_idx`, `write_idx`, `self_funded`, `apparatus` and one `funding_<column>` per funding column.
     """
     participant = _quoted(Participant._meta.db_table)
     contribution = _quoted(Contribution._meta.db_table)
-    months_values = ", ".join(
-        f"(%(month_idx_{n})s, %(month_first_{n})s, %(month_next_{n})s)" for n in range(months_count)
-    )
     village_marks = ", ".join(_marks("village", villages_count))
     lags = ",\n".join(f"        COALESCE(LAG(paid, {k}) OVER w, 0) AS paid_lag_{k}" for k in RETENTION_LAGS)
     leads = ",\n".join(f"        COALESCE(LEAD(paid, {k}) OVER w, 0) AS paid_lead_{k}" for k in COHORT_OFFSETS)
@@ -107,14 +131,20 @@ def _select_sql(*, months_count: int, villages_count: int) -> str:
         f"    SUM(CASE WHEN {SQL_STATUS[CoverageStatus.ACTIVE]} AND paid_lag_{k} = 1 THEN 1 ELSE 0 END) AS retained_{k}"
         for k in RETENTION_LAGS
     )
+    again_sums = ",\n".join(
+        f"    SUM(CASE WHEN lapsed_now = 1 AND idx - previous_lapse_idx = {d} THEN 1 ELSE 0 END) AS lapsed_again_{d}"
+        for d in LAPSE_GAPS
+    )
     # A refresh from month M only expands the months from M - 24 (the rows written start 12 months before M
     # for the cohorts, and retention looks 12 months further back). What came before is carried in as a
-    # seed: the participant's enrolment month and last paid month before the expansion (index lookups).
-    # One window for everything (one sort): with one row per participant and month, MAX over the default
-    # frame (first row to the current one) is the last paid month so far.
+    # seed: the participant's enrolment month and last paid month before the expansion (index lookups); a
+    # month paid before the enrolment month is no seed. One window for the statuses (one sort): with one row
+    # per participant and month, MAX over the default frame (first row to the current one) is the last paid
+    # month so far. The previous lapse of a row written lies at most max(LAPSE_GAPS) months back, inside
+    # the expanded months.
     # Only table names, placeholders and fixed column expressions are interpolated; values are parameters.
     return f"""
-WITH months(idx, first_day, next_first_day) AS (VALUES {months_values}),
+WITH months(idx, first_day, next_first_day, grace, grace_before) AS (VALUES {months_values}),
 seeds AS (
     SELECT p.id AS pid, p.village_id, p.funding_source, p.occupation, p.enrolled_on, p.exit_date,
         enrolment.idx AS first_idx,
@@ -125,8 +155,9 @@ seeds AS (
     WHERE p.village_id IN ({village_marks})
 ),
 participant_months AS (
-    SELECT s.pid, s.village_id, s.funding_source, s.occupation, s.first_idx, m.idx, m.first_day,
-        CASE WHEN earlier.idx >= s.first_idx THEN earlier.idx ELSE s.first_idx - 1 END AS seed_idx,
+    SELECT s.pid, s.village_id, s.funding_source, s.occupation, s.first_idx, m.idx, m.first_day, m.grace,
+        m.grace_before,
+        CASE WHEN earlier.idx >= s.first_idx THEN earlier.idx END AS seed_idx,
         CASE WHEN c.id IS NULL THEN 0 ELSE 1 END AS paid,
         COALESCE(c.amount, 0) AS amount,
         CASE WHEN s.exit_date IS NOT NULL AND s.exit_date >= m.first_day
@@ -138,8 +169,8 @@ participant_months AS (
     LEFT JOIN {contribution} c ON c.participant_id = s.pid AND c.month = m.first_day
 ),
 windowed AS (
-    SELECT pid, village_id, funding_source, occupation, idx, first_day, paid, amount, exits_now, first_idx,
-        seed_idx,
+    SELECT pid, village_id, funding_source, occupation, idx, first_day, grace, grace_before, paid, amount,
+        exits_now, first_idx, seed_idx,
         MAX(CASE WHEN paid = 1 THEN idx END) OVER w AS last_paid_idx,
 {lags},
 {leads}
@@ -147,18 +178,29 @@ windowed AS (
     WINDOW w AS (PARTITION BY pid ORDER BY idx)
 ),
 statused AS (
-    -- coverage.unpaid_run: months since the last paid month, or since the month before enrolment.
+    -- coverage.unpaid_run: months since the last paid month; NULL while nothing is paid (belum aktif).
     SELECT *, idx - COALESCE(last_paid_idx, seed_idx) AS unpaid_run FROM windowed
+),
+lapses AS (
+    SELECT *, CASE WHEN {SQL_LAPSED} THEN 1 ELSE 0 END AS lapsed_now FROM statused
+),
+relapses AS (
+    SELECT *, MAX(CASE WHEN lapsed_now = 1 THEN idx END)
+        OVER (PARTITION BY pid ORDER BY idx ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS previous_lapse_idx
+    FROM lapses
 )
 SELECT village_id, first_day,
     COUNT(*) AS enrolled,
     SUM(CASE WHEN {SQL_STATUS[CoverageStatus.ACTIVE]} THEN 1 ELSE 0 END) AS active,
     SUM(CASE WHEN {SQL_STATUS[CoverageStatus.ARREARS]} THEN 1 ELSE 0 END) AS arrears,
     SUM(CASE WHEN {SQL_STATUS[CoverageStatus.INACTIVE]} THEN 1 ELSE 0 END) AS inactive,
+    SUM(CASE WHEN {SQL_STATUS[CoverageStatus.AWAITING]} THEN 1 ELSE 0 END) AS awaiting_first_payment,
+    SUM(CASE WHEN {SQL_STATUS[CoverageStatus.AWAITING]} THEN idx - first_idx ELSE 0 END) AS awaiting_months,
     SUM(CASE WHEN idx = first_idx THEN 1 ELSE 0 END) AS new_enrolments,
     SUM(CASE WHEN idx = first_idx AND funding_source = %(self_funded)s THEN 1 ELSE 0 END) AS new_self_funded,
     SUM(exits_now) AS exits,
-    SUM(CASE WHEN {SQL_LAPSED} THEN 1 ELSE 0 END) AS lapsed,
+    SUM(lapsed_now) AS lapsed,
+{again_sums},
     SUM(CASE WHEN occupation = %(apparatus)s THEN 1 ELSE 0 END) AS apparatus_registered,
     SUM(CASE WHEN occupation = %(apparatus)s AND {SQL_STATUS[CoverageStatus.ACTIVE]} THEN 1 ELSE 0 END)
         AS apparatus_active,
@@ -166,15 +208,18 @@ SELECT village_id, first_day,
     SUM(amount) AS contribution_amount,
 {cohort_sums},
 {retained_sums}
-FROM statused
+FROM relapses
 WHERE idx >= %(write_idx)s
 GROUP BY village_id, first_day
 """  # noqa: S608
 
 
-def stats_refresh(*, village_ids: Iterable[int], since: datetime.date | None = None) -> None:
+def stats_refresh(
+    *, village_ids: Iterable[int], since: datetime.date | None = None, graces: GraceSchedule | None = None
+) -> None:
     """Recompute VillageMonthStat rows of these villages for every month from `since` (default: the
-    earliest enrolment) up to HORIZON_MONTHS after the current month, in one SQL statement."""
+    earliest enrolment) up to HORIZON_MONTHS after the current month, in one SQL statement, under the
+    coverage rules `graces` (default: read from the database)."""
     village_ids = sorted({int(pk) for pk in village_ids})
     if not village_ids:
         return
@@ -203,9 +248,8 @@ def stats_refresh(*, village_ids: Iterable[int], since: datetime.date | None = N
         if write_idx >= len(months):
             return
         expand_idx = max(0, write_idx - max(RETENTION_LAGS))
-        params: dict = {**villages, **sql_params()}
-        for n, month in enumerate(months):
-            params |= {f"month_idx_{n}": n, f"month_first_{n}": month, f"month_next_{n}": add_months(month, 1)}
+        months_values, month_params = _months_values(months, graces or grace_schedule())
+        params: dict = {**villages, **month_params}
         params |= {
             "expand_from": months[expand_idx],
             "expand_idx": expand_idx,
@@ -214,7 +258,7 @@ def stats_refresh(*, village_ids: Iterable[int], since: datetime.date | None = N
             "apparatus": Occupation.APPARATUS.value,
         }
         params |= {f"funding_{column}": source.value for source, column in FUNDING_COLUMNS.items()}
-        select = _select_sql(months_count=len(months), villages_count=len(village_ids))
+        select = _select_sql(months_values=months_values, villages_count=len(village_ids))
         columns = ", ".join(_quoted(column) for column in ("village_id", "month", *STAT_COLUMNS))
         cursor.execute(f"INSERT INTO {table} ({columns}) {select}", params)
 
@@ -222,11 +266,52 @@ def stats_refresh(*, village_ids: Iterable[int], since: datetime.date | None = N
 def stats_refresh_all(*, since: datetime.date | None = None) -> None:
     """Recompute the rows of every village that has participants (and drop the others' rows)."""
     village_ids = list(Village.objects.order_by("pk").values_list("pk", flat=True))
+    graces = grace_schedule()
     for start in range(0, len(village_ids), ALL_BATCH):
-        stats_refresh(village_ids=village_ids[start : start + ALL_BATCH], since=since)
+        stats_refresh(village_ids=village_ids[start : start + ALL_BATCH], since=since, graces=graces)
 
 
 def _months(*, first: datetime.date) -> Sequence[datetime.date]:
     last = add_months(month_start(timezone.localdate()), HORIZON_MONTHS)
     first = min(first, last)
     return [add_months(first, offset) for offset in range(months_between(first, last) + 1)]
+
+
+def lapses_by_village(*, villages: QuerySet[Village], start: datetime.date, end: datetime.date) -> dict[int, int]:
+    """Per village, the participants who lapse (`coverage.is_lapse`) in a month from `start` to `end`, each once.
+
+    For periods longer than the statistics' lapse gaps reach (`coverage.LAPSE_TABLE_MONTHS`): one grouped
+    query over the contributions of the months that can precede a lapse in the period, each checked with an
+    index lookup (no later payment up to the lapse).
+    """
+    graces = grace_schedule()
+    lookback = max(grace for _valid_from, grace in graces.rules) + 1
+    months = [add_months(month_start(start), offset) for offset in range(-lookback, months_between(start, end) + 1)]
+    values = ", ".join("(%s, %s, %s, %s, %s)" for _month in months)
+    params: list = []
+    for n, month in enumerate(months):
+        params += [n, month, add_months(month, 1), graces.for_month(month), graces.for_month(add_months(month, -1))]
+    village_sql, village_params = villages.order_by().values("pk").query.sql_with_params()
+    participant = _quoted(Participant._meta.db_table)
+    contribution = _quoted(Contribution._meta.db_table)
+    # A lapse in month m: the last paid month is `paid` (from the enrolment month on), nothing is paid after it
+    # up to m, m is past its grace and the month before was not.
+    sql = f"""
+WITH months(idx, first_day, next_first_day, grace, grace_before) AS (VALUES {values})
+SELECT p.village_id, COUNT(DISTINCT p.id)
+FROM months m
+JOIN months paid ON paid.idx < m.idx AND m.idx - paid.idx > m.grace AND m.idx - paid.idx - 1 <= m.grace_before
+JOIN {contribution} c ON c.month = paid.first_day
+JOIN {participant} p ON p.id = c.participant_id
+WHERE m.first_day >= %s AND p.village_id IN ({village_sql})
+    AND paid.next_first_day > p.enrolled_on
+    AND (p.exit_date IS NULL OR p.exit_date >= m.first_day)
+    AND NOT EXISTS (
+        SELECT 1 FROM {contribution} later
+        WHERE later.participant_id = c.participant_id AND later.month > c.month AND later.month <= m.first_day
+    )
+GROUP BY p.village_id
+"""  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, month_start(start), *village_params])
+        return dict(cursor.fetchall())

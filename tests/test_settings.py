@@ -14,7 +14,7 @@ import pytest
 BASE_DIR = Path(__file__).resolve().parent.parent
 PRINT_SETTINGS = (
     "import django; from django.conf import settings; django.setup(); "
-    "print(settings.DEBUG, settings.ARREARS_GRACE_MONTHS, settings.SESSION_COOKIE_SECURE, settings.LANGUAGE_CODE)"
+    "print(settings.DEBUG, settings.MAX_UPLOAD_MB, settings.SESSION_COOKIE_SECURE, settings.LANGUAGE_CODE)"
 )
 
 
@@ -60,13 +60,13 @@ def test_the_string_false_is_false():
 
 
 def test_debug_on_runs_without_a_secret_key_and_reads_typed_values():
-    result = run_settings(DEBUG="true", ARREARS_GRACE_MONTHS="4")
+    result = run_settings(DEBUG="true", MAX_UPLOAD_MB="4")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[:2] == ["True", "4"]
 
 
 def test_a_bad_typed_value_fails_loudly():
-    result = run_settings(DEBUG="true", ARREARS_GRACE_MONTHS="tiga")
+    result = run_settings(DEBUG="true", MAX_UPLOAD_MB="tiga")
     assert result.returncode != 0
     assert "ValueError" in result.stderr
 

@@ -6,7 +6,7 @@ Batang Barus, grace 3 months, period 01/2024–06/2024 (the month before: 12/202
   C enrolled 15/03/2024 (mid-period), pays 03–06/2024, perangkat  new, aktif at the end
   D enrolled 01/02/2024, exits 10/04/2024, pays 02–03/2024, CSR  new, exit
   E enrolled 01/06/2023, pays 06/2023 only, perangkat            nonaktif since 10/2023
-  F enrolled 10/05/2024, never pays, mandiri                     new, menunggak at the end
+  F enrolled 10/05/2024, never pays, mandiri                     new, belum aktif at the end (waited 1 month)
 Sikalang: G enrolled 01/01/2024, pays every month (outside Batang Barus' scope).
 """
 
@@ -47,6 +47,8 @@ CONTRACT_KEYS = {
     "retention",
     "collection_rate",
     "lapse_rate",
+    "awaiting_first_payment",
+    "awaiting_months",
     "funding_mix",
     "cohort_survival",
     "socialisation_reach",
@@ -98,7 +100,7 @@ def test_registry_holds_every_contract_key():
     assert set(REGISTRY) == CONTRACT_KEYS
     for indicator in REGISTRY.values():
         assert indicator.label and indicator.definition
-        assert indicator.unit in {"count", "percent", "rupiah", "score"}
+        assert indicator.unit in {"count", "percent", "rupiah", "score", "months"}
 
 
 def test_every_indicator_by_hand(built):
@@ -113,6 +115,8 @@ def test_every_indicator_by_hand(built):
         "retention": (Decimal("50.00"), 1, 2),
         "collection_rate": (Decimal("44.44"), 12, 27),
         "lapse_rate": (Decimal("50.00"), 1, 2),
+        "awaiting_first_payment": (1, 1, None),
+        "awaiting_months": (Decimal("1.00"), 1, 1),
         "funding_mix": (Decimal("100.00"), 2, 2),
         "cohort_survival": (Decimal("0.00"), 0, 1),
         "socialisation_reach": (Decimal("30.00"), 30, 100),
@@ -135,6 +139,7 @@ def test_every_indicator_by_hand(built):
     assert results["collection_rate"].display == "44,4%"
     assert results["claims_amount"].display == "Rp 5.000.000"
     assert results["commitment"].display == "2,0 / 4"
+    assert results["awaiting_months"].display == "1,0 bulan"
 
 
 def test_single_indicator_matches_the_batch(built):
@@ -211,3 +216,4 @@ def test_format_value():
     assert format_value(1234567, "rupiah") == "Rp 1.234.567"
     assert format_value(1234, "count") == "1.234"
     assert format_value(Decimal("2.5"), "score") == "2,5 / 4"
+    assert format_value(Decimal("17.25"), "months") == "17,3 bulan"

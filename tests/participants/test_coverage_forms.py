@@ -1,11 +1,13 @@
-"""Property: every form of the coverage rule agrees with `coverage_status` on random histories.
+"""Property: every form of the coverage rule agrees with `coverage_status` on random histories and rules.
 
 The forms are those `participants.coverage` gives: the statistics table (the SQL of `participants.stats`),
-the queryset annotation behind the participant list and its status filter, and the follow-up list of a
-village; and the payable months (`payable_problems`) against the participants the monthly screen offers.
-Histories are random enrolments, exits and paid months (payments before enrolment and after the
-exit included: every form must ignore them), under a random grace. The test runs on the database the
-suite runs on: SQLite by default, PostgreSQL with DATABASE_URL.
+the queryset annotation behind the participant list and its status filter, the follow-up list of a
+village, and the lapses of a period counted once per person (from the table's lapse gaps, or directly for
+long periods); and the payable months (`payable_problems`) against the participants the monthly screen
+offers. Histories are random enrolments, exits and paid months (payments before enrolment and after the
+exit included: every form must ignore them, and never-paid registrations are frequent), under random
+coverage rules: one or two graces, the second valid from a random month. The test runs on the database
+the suite runs on: SQLite by default, PostgreSQL with DATABASE_URL.
 """
 
 from __future__ import annotations
@@ -14,31 +16,39 @@ import datetime
 from collections import Counter
 
 from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboards.selectors import follow_up_list
+from indicators import Period
+from indicators.facts import Facts
 from participants.coverage import (
+    LAPSE_GAPS,
     CoverageStatus,
+    GraceSchedule,
     coverage_status,
+    grace_schedule,
+    is_lapse,
     payable_problems,
-    unpaid_run,
     with_coverage_status,
 )
-from participants.models import Contribution, FundingSource, Occupation, Participant, VillageMonthStat
-from participants.months import add_months, month_range, month_start
+from participants.models import Contribution, CoverageRule, FundingSource, Occupation, Participant, VillageMonthStat
+from participants.months import add_months, month_range, month_start, months_between
 from participants.selectors import contributions_due_month
 from participants.stats import HORIZON_MONTHS, stats_refresh
 from tests.factories import ParticipantFactory
+from villages.models import Village
 
 FIELDS = (
     "enrolled",
     "active",
     "arrears",
     "inactive",
+    "awaiting_first_payment",
+    "awaiting_months",
     "lapsed",
+    *(f"lapsed_again_{d}" for d in LAPSE_GAPS),
     "new_enrolments",
     "exits",
     "active_self_funded",
@@ -53,35 +63,61 @@ FIELDS = (
     "retained_12",
 )
 STATUS_FIELDS = {
+    CoverageStatus.AWAITING: "awaiting_first_payment",
     CoverageStatus.ACTIVE: "active",
     CoverageStatus.ARREARS: "arrears",
     CoverageStatus.INACTIVE: "inactive",
 }
 
 
-def expected_rows(participants, paid: dict[int, set[datetime.date]], *, months, grace) -> dict[datetime.date, Counter]:
-    """The statistics table's columns, month by month, from `coverage_status` alone."""
-    rows: dict[datetime.date, Counter] = {}
-    for month in months:
-        counts = Counter()
-        for participant in participants:
+def python_status(participant: Participant, paid: set[datetime.date], month: datetime.date, graces: GraceSchedule):
+    return coverage_status(
+        enrolled_on=participant.enrolled_on,
+        exit_date=participant.exit_date,
+        paid_months=paid,
+        month=month,
+        grace_months=graces.for_month(month),
+    )
 
-            def status_in(at: datetime.date, participant=participant):
-                return coverage_status(
-                    enrolled_on=participant.enrolled_on,
-                    exit_date=participant.exit_date,
-                    paid_months=paid.get(participant.id, set()),
-                    month=at,
-                    grace_months=grace,
-                )
 
+def python_lapses(participant: Participant, paid: set[datetime.date], months, graces: GraceSchedule) -> list:
+    return [
+        month
+        for month in months
+        if is_lapse(
+            enrolled_on=participant.enrolled_on,
+            exit_date=participant.exit_date,
+            paid_months=paid,
+            month=month,
+            graces=graces,
+        )
+    ]
+
+
+def expected_rows(participants, paid: dict[int, set], *, months, graces: GraceSchedule) -> dict[datetime.date, Counter]:
+    """The statistics table's columns, month by month, from `coverage_status` and `is_lapse` alone."""
+    rows: dict[datetime.date, Counter] = {month: Counter() for month in months}
+    for participant in participants:
+        paid_months = paid[participant.pk]
+        lapses = python_lapses(participant, paid_months, months, graces)
+
+        def status_in(at: datetime.date, participant=participant, paid_months=paid_months):
+            return python_status(participant, paid_months, at, graces)
+
+        for month in months:
+            counts = rows[month]
             status = status_in(month)
             if status is None or status == CoverageStatus.EXITED:
                 continue
             counts["enrolled"] += 1
             counts[STATUS_FIELDS[status]] += 1
-            if status == CoverageStatus.INACTIVE and status_in(add_months(month, -1)) != CoverageStatus.INACTIVE:
+            if status == CoverageStatus.AWAITING:
+                counts["awaiting_months"] += months_between(month_start(participant.enrolled_on), month)
+            if month in lapses:
                 counts["lapsed"] += 1
+                earlier = [lapse for lapse in lapses if lapse < month]
+                if earlier:
+                    counts[f"lapsed_again_{months_between(earlier[-1], month)}"] += 1
             if month_start(participant.enrolled_on) == month:
                 counts["new_enrolments"] += 1
                 for offset in (3, 6, 12):
@@ -96,7 +132,6 @@ def expected_rows(participants, paid: dict[int, set[datetime.date]], *, months, 
             if participant.occupation == Occupation.APPARATUS:
                 counts["apparatus_registered"] += 1
                 counts["apparatus_active"] += status == CoverageStatus.ACTIVE
-        rows[month] = counts
     return rows
 
 
@@ -148,10 +183,24 @@ def build(village, history: dict) -> tuple[Participant, set[datetime.date]]:
     return participant, months
 
 
+@st.composite
+def rules(draw) -> tuple[tuple[datetime.date, int], ...]:
+    """One or two coverage rules: a grace valid from the start, perhaps another from a month in the histories."""
+    first = (datetime.date(2022, 7, 1), draw(st.integers(0, 6)))
+    if draw(st.booleans()):
+        return (first,)
+    changed = add_months(datetime.date(2023, 1, 1), draw(st.integers(0, 48)))
+    return (first, (changed, draw(st.integers(0, 6))))
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(people=st.lists(histories(), min_size=1, max_size=6), grace=st.integers(0, 6), data=st.data())
-def test_every_form_of_the_rule_agrees_with_coverage_status(batang_barus, people, grace, data):
-    with override_settings(ARREARS_GRACE_MONTHS=grace), transaction.atomic():
+@given(people=st.lists(histories(), min_size=1, max_size=6), drawn_rules=rules(), data=st.data())
+def test_every_form_of_the_rule_agrees_with_coverage_status(batang_barus, people, drawn_rules, data):
+    with transaction.atomic():
+        CoverageRule.objects.all().delete()
+        for valid_from, grace in drawn_rules:
+            CoverageRule.objects.create(valid_from=valid_from, grace_months=grace, regulation="uji")
+        graces = grace_schedule()
         built = [build(batang_barus, history) for history in people]
         participants = [participant for participant, _ in built]
         paid = {participant.pk: months for participant, months in built}
@@ -159,17 +208,8 @@ def test_every_form_of_the_rule_agrees_with_coverage_status(batang_barus, people
         first = min(month_start(participant.enrolled_on) for participant in participants)
         months = list(month_range(first, add_months(month_start(timezone.localdate()), HORIZON_MONTHS)))
 
-        def python_status(participant: Participant, month: datetime.date):
-            return coverage_status(
-                enrolled_on=participant.enrolled_on,
-                exit_date=participant.exit_date,
-                paid_months=paid[participant.pk],
-                month=month,
-                grace_months=grace,
-            )
-
         # The statistics table, every column built on the rule, every month it holds.
-        expected = expected_rows(participants, paid, months=months, grace=grace)
+        expected = expected_rows(participants, paid, months=months, graces=graces)
         stored = {row.month: row for row in VillageMonthStat.objects.filter(village=batang_barus)}
         assert set(stored) <= set(months)
         for month in months:
@@ -177,31 +217,56 @@ def test_every_form_of_the_rule_agrees_with_coverage_status(batang_barus, people
                 actual = getattr(stored[month], field) if month in stored else 0
                 assert actual == expected[month][field], (month, field)
 
+        # The lapses of periods, each person once: from the table up to 12 months, directly beyond.
+        lapses = {p.pk: python_lapses(p, paid[p.pk], months, graces) for p in participants}
+        villages = Village.objects.filter(pk=batang_barus.pk)
+        for _ in range(3):
+            start = data.draw(st.sampled_from(months[:-1]))
+            length = data.draw(st.sampled_from([1, 3, 5, 12, 13, 30]))
+            end = min(add_months(start, length - 1), months[-1])
+            period = Period(start=start, end=end)
+            people_lapsing = sum(any(start <= lapse <= end for lapse in lapses[p.pk]) for p in participants)
+            counted = Facts(villages=villages, period=period).need("stats", "lapses_direct").scope()["lapsed"]
+            assert counted == people_lapsing, (start, end)
+
         # The queries are checked on months drawn from those where a status can still change (building them
         # costs more than running them); the table above was checked on every month.
         settled = max(
             max([month_start(p.enrolled_on), *paid[p.pk], *([month_start(p.exit_date)] if p.exit_date else [])])
             for p in participants
         )
-        changing = list(month_range(add_months(first, -1), min(add_months(settled, grace + 2), months[-1])))
+        longest = max(grace for _valid_from, grace in drawn_rules)
+        changing = list(month_range(add_months(first, -1), min(add_months(settled, longest + 2), months[-1])))
         for month in data.draw(st.lists(st.sampled_from(changing), min_size=1, max_size=8, unique=True)):
+            statuses = {p.pk: python_status(p, paid[p.pk], month, graces) for p in participants}
             # The queryset annotation (the participant list and its status filter).
             annotated = dict(
                 with_coverage_status(Participant.objects.filter(village=batang_barus), month=month).values_list(
                     "pk", "status"
                 )
             )
-            assert annotated == {p.pk: python_status(p, month) for p in participants}, month
+            assert annotated == statuses, month
 
-            # The follow-up list: exactly those menunggak, with their unpaid run.
+            # The follow-up list: exactly those menunggak, then those awaiting a first payment.
             rows, total = follow_up_list(village=batang_barus, month=month)
-            in_arrears = {p.pk for p in participants if python_status(p, month) == CoverageStatus.ARREARS}
-            assert {row.participant.pk for row in rows} == in_arrears, month
-            assert total == len(in_arrears)
+            to_remind = {
+                pk for pk, status in statuses.items() if status in (CoverageStatus.ARREARS, CoverageStatus.AWAITING)
+            }
+            assert {row.participant.pk for row in rows} == to_remind, month
+            assert total == len(to_remind)
+            kinds = [row.status for row in rows]
+            assert kinds == sorted(kinds, key=lambda status: status == CoverageStatus.AWAITING)
             for row in rows:
-                last_paid = max((m for m in paid[row.participant.pk] if m < month), default=None)
-                run = unpaid_run(enrolled_on=row.participant.enrolled_on, last_paid=last_paid, month=month)
-                assert (row.unpaid_months, row.about_to_lapse) == (run, run == grace), month
+                assert row.status == statuses[row.participant.pk]
+                if row.awaiting_first_payment:
+                    waited = months_between(month_start(row.participant.enrolled_on), month)
+                    assert (row.last_paid, row.unpaid_months, row.about_to_lapse) == (None, waited, False)
+                    continue
+                first_month = month_start(row.participant.enrolled_on)
+                last_paid = max(m for m in paid[row.participant.pk] if first_month <= m < month)
+                run = months_between(last_paid, month)
+                about_to_lapse = run >= graces.for_month(add_months(month, 1))
+                assert (row.last_paid, row.unpaid_months, row.about_to_lapse) == (last_paid, run, about_to_lapse)
 
             # The monthly screen offers exactly those who can pay the month.
             offered = set(contributions_due_month(village=batang_barus, month=month).values_list("pk", flat=True))

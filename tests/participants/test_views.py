@@ -17,9 +17,10 @@ from villages.models import Village
 
 BIRTH = datetime.date(1990, 7, 21)
 TODAY = datetime.datetime(2025, 6, 15, 10, 0, tzinfo=datetime.UTC)
-# Session, user, roles, permissions (2), participant, contributions, claims, three histories, the
-# village named in the history, and the session written back (3): the same however long the history.
-DETAIL_QUERIES = 15
+# Session, user, roles, permissions (2), participant, contributions, claims, the coverage rules, three
+# histories, the village named in the history, and the session written back (3): the same however long
+# the history.
+DETAIL_QUERIES = 16
 
 
 @pytest.fixture(autouse=True)
@@ -116,7 +117,9 @@ def test_list_search_filters_and_masking(client, official, sikalang, django_asse
     assert _names(client.get(url, {"occupation": "pedagang"})) == ["Rina Dagang"]
     assert _names(client.get(url, {"funding_source": "apbdes"})) == ["Rina Dagang"]
     assert _names(client.get(url, {"status": "aktif"})) == ["Ahmad Tani"]
-    assert _names(client.get(url, {"status": "nonaktif"})) == ["Rina Dagang"]
+    # Registered, never paid: awaiting a first payment, not nonaktif.
+    assert _names(client.get(url, {"status": "belum_aktif"})) == ["Rina Dagang"]
+    assert _names(client.get(url, {"status": "nonaktif"})) == []
     assert client.get(url, {"village": sikalang.pk}).status_code == 200  # an invalid choice shows nothing extra
 
 
