@@ -60,3 +60,8 @@ def test_fails_closed_without_a_user(user, batang_barus):
 
 def test_branch_user_reaches_any_village_by_code(staff_user, sikalang):
     assert get_for_user_or_404(Village, staff_user, code="13.73.04.2010") == sikalang
+
+
+def test_an_id_beyond_the_columns_range_is_not_found(staff_user):
+    with pytest.raises(Http404):
+        get_for_user_or_404(Participant, staff_user, pk=10**40)
