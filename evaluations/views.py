@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
@@ -18,7 +18,7 @@ from django.utils.text import slugify
 
 from core.forms import form_add_service_error
 from core.spreadsheets import spreadsheet_response
-from evaluations import reports, services
+from evaluations import reports, services, standing
 from evaluations.forms import (
     ActionItemForm,
     ActionItemStatusForm,
@@ -79,11 +79,16 @@ def _refused(request: HttpRequest, error: ValidationError) -> None:
 def cycle_list(request: HttpRequest) -> HttpResponse:
     context: dict = {"is_branch": is_branch_user(request.user)}
     if context["is_branch"]:
-        context["cycles"] = EvaluationCycle.objects.select_related("rubric").annotate(
-            total=Count("evaluations"),
-            approved=Count("evaluations", filter=Q(evaluations__status=VillageEvaluation.Status.APPROVED)),
-            submitted=Count("evaluations", filter=Q(evaluations__status=VillageEvaluation.Status.SUBMITTED)),
-        )
+        today = timezone.localdate()
+        standings = standing.cycle_standings(user=request.user, today=today)
+        cycles = list(EvaluationCycle.objects.select_related("rubric"))
+        for cycle in cycles:
+            cycle.standing = standings.get(cycle.pk)
+        current = standing.current_cycle(today=today)
+        context["cycles"] = cycles
+        context["current"] = next((cycle for cycle in cycles if current and cycle.pk == current.pk), None)
+        # Between two anevs the plan of the cycle before the current one is being carried out.
+        context["plan_cycle"] = next((cycle for cycle in cycles if current and cycle.pk == current.previous_id), None)
     else:
         context["evaluations"] = VillageEvaluation.objects.for_user(request.user).select_related("cycle", "village")
     return render(request, "evaluations/cycle_list.html", context)
