@@ -9,6 +9,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+import core.formats
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -142,7 +144,12 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
+# Dates are typed dd/mm/yyyy whatever the browser's language: the id and en format modules under
+# core/formats/ replace Django's (whose English formats read 02/05/2025 as 5 February).
+FORMAT_MODULE_PATH = ["core.formats"]
+# The same lists for code that runs with no language active.
+DATE_INPUT_FORMATS = core.formats.DATE_INPUT_FORMATS
+DATETIME_INPUT_FORMATS = core.formats.DATETIME_INPUT_FORMATS
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
