@@ -42,6 +42,8 @@ HEADLINE_KEYS = (
     "retention",
     "collection_rate",
     "lapse_rate",
+    "awaiting_first_payment",
+    "awaiting_months",
     "voluntary_share",
     "cohort_survival",
     "funding_mix",
@@ -95,10 +97,9 @@ class Headline:
 
 
 def period_facts(*, villages: QuerySet[Village], period: Period) -> Facts:
-    """Every group of facts of the period, for headlines and rankings alike (5 queries)."""
-    return Facts(villages=villages, period=period).need(
-        "stats", "village_facts", "activities", "claims", "retention_direct"
-    )
+    """Every group of facts of the period, for headlines and rankings alike (4 queries, and one for retention and
+    two for lapses when the period's length is one the statistics table does not hold)."""
+    return Facts(villages=villages, period=period).need(*Facts.GROUPS)
 
 
 def headlines(*, current: Facts, previous: Facts, keys=HEADLINE_KEYS) -> list[Headline]:
@@ -234,6 +235,7 @@ def monthly_series(*, villages: QuerySet[Village], first: datetime.date, last: d
         "active",
         "arrears",
         "inactive",
+        "awaiting_first_payment",
         "new_enrolments",
         "lapsed",
         "exits",

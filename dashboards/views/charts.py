@@ -29,6 +29,7 @@ def status_chart(series: list[dict]) -> dict:
             {"label": "Aktif", "data": [row["active"] for row in series]},
             {"label": "Menunggak", "data": [row["arrears"] for row in series]},
             {"label": "Nonaktif", "data": [row["inactive"] for row in series]},
+            {"label": "Belum aktif", "data": [row["awaiting_first_payment"] for row in series]},
         ],
     }
 

@@ -157,7 +157,11 @@ def follow_up_table(follow_ups: list[FollowUp]) -> tuple[list[str], list[list]]:
             item.participant.hamlet,
             f"{item.last_paid:%m/%Y}" if item.last_paid else "",
             item.unpaid_months,
-            "akan nonaktif bila bulan ini tidak dibayar" if item.about_to_lapse else "menunggak",
+            "akan nonaktif bila bulan ini tidak dibayar"
+            if item.about_to_lapse
+            else "belum aktif: menunggu iuran pertama"
+            if item.awaiting_first_payment
+            else "menunggak",
         ]
         for item in follow_ups
     ]
