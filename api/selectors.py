@@ -43,14 +43,8 @@ def villages_for(user) -> QuerySet[Village]:
 
 
 def participants_for(user) -> QuerySet[Participant]:
-    """Participants of the scope, each with their coverage status this month (as on the participant list).
-
-    Nobody signed in has none, and needs no status (the schema generator asks so, with no database at hand).
-    """
-    participants = Participant.objects.for_user(user)
-    if not getattr(user, "is_authenticated", False):
-        return participants
-    return with_coverage_status(participants, month=month_start(timezone.localdate()))
+    """Participants of the scope, each with their coverage status this month (as on the participant list)."""
+    return with_coverage_status(Participant.objects.for_user(user), month=month_start(timezone.localdate()))
 
 
 def contributions_for(user) -> QuerySet[Contribution]:
