@@ -1,7 +1,8 @@
-"""Reads and documents of the anev: cycle results, charts, the village report (PDF) and the branch summary.
+"""Documents of the anev: cycle charts, the village report (PDF) and the branch summary (PDF, xlsx).
 
-Everything shown of an evaluation comes from what the evaluation stored (values, scores), never
-from a new computation, so an approved evaluation reads the same forever.
+Their reads are in evaluations/selectors.py. Everything shown of an evaluation comes from what the
+evaluation stored (values, scores), never from a new computation, so an approved evaluation reads
+the same forever.
 """
 
 from __future__ import annotations
@@ -11,8 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.db.models import Avg, Count, DecimalField, F, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from openpyxl import Workbook
@@ -21,7 +21,8 @@ from openpyxl.utils import get_column_letter
 
 from core.formatting import format_decimal, format_thousands
 from core.spreadsheets import xlsx_bytes
-from evaluations.models import ActionItem, EvaluationCycle, EvaluationStep, Pillar, PillarScore, VillageEvaluation
+from evaluations import selectors
+from evaluations.models import EvaluationCycle, EvaluationStep, Pillar, VillageEvaluation
 from indicators import REGISTRY
 
 # The reports are Indonesian documents (numbers 1.234,5) whatever the language of the browser.
@@ -78,38 +79,14 @@ def indicator_rows(evaluation: VillageEvaluation) -> dict[str, list[IndicatorRow
     return {label: rows for label, rows in grouped.items() if rows}
 
 
-def cycle_evaluations(*, cycle: EvaluationCycle, user) -> QuerySet[VillageEvaluation]:
-    """The cycle's evaluations in the user's scope, with the overall score of the previous cycle."""
-    evaluations = (
-        VillageEvaluation.objects.for_user(user)
-        .filter(cycle=cycle)
-        .select_related("village__district__regency")
-        .order_by("village__code")
-    )
-    if cycle.previous_id is None:
-        return evaluations.annotate(
-            previous_score=Value(None, output_field=DecimalField()), change=Value(None, output_field=DecimalField())
-        )
-    previous = VillageEvaluation.objects.filter(cycle_id=cycle.previous_id, village_id=OuterRef("village_id"))
-    return evaluations.annotate(previous_score=Subquery(previous.values("overall_score")[:1])).annotate(
-        change=F("overall_score") - F("previous_score")
-    )
-
-
 def cycle_charts(*, evaluations: QuerySet[VillageEvaluation], categories: list[str], user) -> dict:
     """Chart.js data: villages per category, and the mean pillar score at baseline and at the end."""
-    counts = dict(evaluations.order_by().values_list("category").annotate(total=Count("id")))
+    counts = selectors.category_counts(evaluations=evaluations)
     by_category = {
         "labels": [*categories, "Belum dinilai"],
         "counts": [counts.get(name, 0) for name in categories] + [counts.get("", 0)],
     }
-    pillars = {
-        row["pillar"]: row
-        for row in PillarScore.objects.for_user(user)
-        .filter(evaluation__in=evaluations.values("pk"))
-        .values("pillar")
-        .annotate(before=Avg("baseline_score"), after=Avg(Coalesce("adjusted_score", "computed_score")))
-    }
+    pillars = selectors.pillar_means(evaluations=evaluations, user=user)
 
     def mean(pillar: str, which: str) -> float | None:
         value = pillars.get(pillar, {}).get(which)
@@ -135,7 +112,7 @@ def _pdf(html: str, *, base_url: str) -> bytes:
 
 
 def evaluation_context(evaluation: VillageEvaluation) -> dict:
-    steps = list(evaluation.steps.select_related("user"))
+    steps = selectors.evaluation_steps(evaluation=evaluation)
     submitted = next((s for s in reversed(steps) if s.action == EvaluationStep.Action.SUBMITTED), None)
     approved = next((s for s in reversed(steps) if s.action == EvaluationStep.Action.APPROVED), None)
     return {
@@ -143,8 +120,11 @@ def evaluation_context(evaluation: VillageEvaluation) -> dict:
         "village": evaluation.village,
         "cycle": evaluation.cycle,
         "indicator_groups": indicator_rows(evaluation),
-        "pillar_scores": sorted(evaluation.pillar_scores.all(), key=lambda score: Pillar.values.index(score.pillar)),
-        "action_items": list(evaluation.action_items.all()),
+        "pillar_scores": sorted(
+            selectors.evaluation_pillar_scores(evaluation=evaluation),
+            key=lambda score: Pillar.values.index(score.pillar),
+        ),
+        "action_items": selectors.evaluation_action_items(evaluation=evaluation),
         "steps": steps,
         "submitted_step": submitted,
         "approved_step": approved,
@@ -160,14 +140,14 @@ def evaluation_pdf(*, evaluation: VillageEvaluation, base_url: str) -> bytes:
 
 
 def cycle_summary_context(*, cycle: EvaluationCycle, user) -> dict:
-    evaluations = list(cycle_evaluations(cycle=cycle, user=user).prefetch_related("pillar_scores"))
-    categories = list(cycle.rubric.categories.values_list("name", flat=True))
+    evaluations = list(selectors.cycle_evaluations(cycle=cycle, user=user).prefetch_related("pillar_scores"))
+    categories = selectors.cycle_categories(cycle=cycle)
     counts = dict.fromkeys([*categories, ""], 0)
     for evaluation in evaluations:
         counts[evaluation.category] = counts.get(evaluation.category, 0) + 1
         scores = {score.pillar: score.score for score in evaluation.pillar_scores.all()}
         evaluation.ordered_scores = [scores.get(pillar) for pillar in Pillar.values]
-    items = ActionItem.objects.for_user(user).filter(evaluation__cycle=cycle)
+    items = selectors.cycle_action_items(cycle=cycle, user=user)
     today = timezone.localdate()
     return {
         "cycle": cycle,
@@ -178,7 +158,7 @@ def cycle_summary_context(*, cycle: EvaluationCycle, user) -> dict:
             for value, label in VillageEvaluation.Status.choices
         ],
         "action_total": items.count(),
-        "action_overdue": items.overdue(today=today).count(),
+        "action_overdue": selectors.overdue_count(items=items, today=today),
         "pillars": Pillar.choices,
         "today": today,
         "branch_name": settings.BRANCH_NAME,
@@ -214,7 +194,7 @@ def cycle_summary_xlsx(*, cycle: EvaluationCycle, user) -> bytes:
     ]
     sheet.append([f"{cycle.name} — ringkasan cabang"])
     sheet.append(header)
-    for evaluation in cycle_evaluations(cycle=cycle, user=user).prefetch_related("pillar_scores"):
+    for evaluation in selectors.cycle_evaluations(cycle=cycle, user=user).prefetch_related("pillar_scores"):
         scores = {score.pillar: score.score for score in evaluation.pillar_scores.all()}
         sheet.append(
             [
@@ -233,13 +213,7 @@ def cycle_summary_xlsx(*, cycle: EvaluationCycle, user) -> bytes:
     tracker = workbook.create_sheet("Rencana aksi")
     tracker.append(["Desa/nagari", "Aksi", "Pilar", "Penanggung jawab", "Tenggat", "Status", "Lewat tenggat"])
     today = timezone.localdate()
-    items = (
-        ActionItem.objects.for_user(user)
-        .filter(evaluation__cycle=cycle)
-        .select_related("evaluation__village")
-        .order_by("due_date", "id")
-    )
-    for item in items:
+    for item in selectors.cycle_action_items(cycle=cycle, user=user):
         tracker.append(
             [
                 str(item.evaluation.village),

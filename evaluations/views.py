@@ -1,6 +1,7 @@
 """Pages of the anev: cycles and their results, village evaluations, the action plan, reports.
 
-Thin views: the rules live in evaluations/services.py (writes) and evaluations/reports.py (reads).
+Thin views: reads in evaluations/selectors.py, writes in evaluations/services.py, documents in
+evaluations/reports.py.
 Every evaluation and action item is fetched through `for_user`: outside the scope is a 404.
 """
 
@@ -10,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
@@ -18,7 +18,7 @@ from django.utils.text import slugify
 
 from core.forms import form_add_service_error
 from core.spreadsheets import spreadsheet_response
-from evaluations import reports, services, standing
+from evaluations import reports, selectors, services, standing
 from evaluations.forms import (
     ActionItemForm,
     ActionItemStatusForm,
@@ -41,7 +41,7 @@ def _branch_only(request: HttpRequest) -> None:
 
 def _cycle_for_branch(request: HttpRequest, pk: int) -> EvaluationCycle:
     _branch_only(request)
-    return get_object_or_404(EvaluationCycle.objects.select_related("rubric", "previous"), pk=pk)
+    return get_object_or_404(selectors.cycles(), pk=pk)
 
 
 def _evaluation(request: HttpRequest, pk: int) -> VillageEvaluation:
@@ -81,7 +81,7 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
     if context["is_branch"]:
         today = timezone.localdate()
         standings = standing.cycle_standings(user=request.user, today=today)
-        cycles = list(EvaluationCycle.objects.select_related("rubric"))
+        cycles = list(selectors.cycles())
         for cycle in cycles:
             cycle.standing = standings.get(cycle.pk)
         current = standing.current_cycle(today=today)
@@ -90,7 +90,7 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
         # Between two anevs the plan of the cycle before the current one is being carried out.
         context["plan_cycle"] = next((cycle for cycle in cycles if current and cycle.pk == current.previous_id), None)
     else:
-        context["evaluations"] = VillageEvaluation.objects.for_user(request.user).select_related("cycle", "village")
+        context["evaluations"] = selectors.user_evaluations(user=request.user)
     return render(request, "evaluations/cycle_list.html", context)
 
 
@@ -98,7 +98,7 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
 def cycle_create(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm(services.PERM_OPEN):
         raise PermissionDenied
-    form = CycleForm(request.POST or None, initial={"previous": EvaluationCycle.objects.first()})
+    form = CycleForm(request.POST or None, initial={"previous": selectors.latest_cycle()})
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():  # a cycle exists only with its evaluations
             cycle = form.save()
@@ -112,11 +112,10 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
 def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The cycle's results: every village with its category, score and change, filters and charts."""
     cycle = _cycle_for_branch(request, pk)
-    categories = list(cycle.rubric.categories.values_list("name", flat=True))
-    evaluations = reports.cycle_evaluations(cycle=cycle, user=request.user)
+    categories = selectors.cycle_categories(cycle=cycle)
+    evaluations = selectors.cycle_evaluations(cycle=cycle, user=request.user)
     filtered = EvaluationFilter(request.GET or None, queryset=evaluations, categories=categories)
     rows = filtered.qs
-    counts = dict(rows.order_by().values_list("status").annotate(total=Count("id")))
     return render(
         request,
         "evaluations/cycle_detail.html",
@@ -125,7 +124,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "filter": filtered,
             "evaluations": rows,
             "charts": reports.cycle_charts(evaluations=rows, categories=categories, user=request.user),
-            "status_counts": [(label, counts.get(value, 0)) for value, label in VillageEvaluation.Status.choices],
+            "status_counts": selectors.evaluation_status_counts(evaluations=rows),
             "can_close": request.user.has_perm(services.PERM_CLOSE) and cycle.status == EvaluationCycle.Status.OPEN,
         },
     )
@@ -148,18 +147,12 @@ def cycle_close(request: HttpRequest, pk: int) -> HttpResponse:
 def cycle_tracker(request: HttpRequest, pk: int) -> HttpResponse:
     """The revitalisation tracker: every action of the cycle by status and due date."""
     cycle = _cycle_for_branch(request, pk)
-    items = (
-        ActionItem.objects.for_user(request.user)
-        .filter(evaluation__cycle=cycle)
-        .select_related("evaluation__village")
-        .order_by("due_date", "id")
-    )
+    items = selectors.cycle_action_items(cycle=cycle, user=request.user)
     today = timezone.localdate()
     filtered = TrackerFilter(request.GET or None, queryset=items)
     rows = list(filtered.qs)
     for item in rows:
         item.overdue = item.is_overdue(today=today)
-    counts = dict(items.order_by().values_list("status").annotate(total=Count("id")))
     return render(
         request,
         "evaluations/tracker.html",
@@ -168,8 +161,8 @@ def cycle_tracker(request: HttpRequest, pk: int) -> HttpResponse:
             "filter": filtered,
             "items": rows,
             "today": today,
-            "status_counts": [(label, counts.get(value, 0)) for value, label in ActionItem.Status.choices],
-            "overdue_count": items.overdue(today=today).count(),
+            "status_counts": selectors.action_item_status_counts(items=items),
+            "overdue_count": selectors.overdue_count(items=items, today=today),
         },
     )
 
