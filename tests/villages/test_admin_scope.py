@@ -26,7 +26,7 @@ from evaluations.models import (
     PillarScore,
     VillageEvaluation,
 )
-from participants.models import VillageMonthStat
+from participants.models import CoverageRule, VillageMonthStat
 from participants.rules import ContributionAdjustment, OccupationSector, Sector
 from tests.factories import (
     ActionItemFactory,
@@ -101,6 +101,7 @@ BRANCH_ONLY: dict[str, Callable[[], models.Model]] = {
     "participants.contributionadjustment": lambda: ContributionAdjustment.objects.order_by("pk").first(),
     "participants.sector": lambda: Sector.objects.order_by("pk").first(),
     "participants.occupationsector": lambda: OccupationSector.objects.order_by("pk").first(),
+    "participants.coveragerule": lambda: CoverageRule.objects.order_by("pk").first(),
     "villages.designationcriterion": lambda: DesignationCriterion.objects.order_by("pk").first(),
 }
 
