@@ -30,6 +30,10 @@ from participants.rules import RuleBook
 from villages.models import Village
 
 JKM_BENEFIT = 42_000_000
+# Of the registrations of the last months (at a socialisation, say) not paid by the village budget, this share
+# has not paid the first iuran yet: belum aktif, on the follow-up list.
+AWAITING_SHARE = 0.3
+AWAITING_RECENT_MONTHS = 3
 
 MALE_NAMES = [
     "Afrizal", "Ardi", "Budi", "Dedi", "Doni", "Edi", "Efendi", "Fauzi", "Hendri", "Irwan", "Jasman",
@@ -233,7 +237,9 @@ def participants_write(
                 used_kpj.add(participant.kpj)
             new_participants.append(participant)
             payments[participant.nik] = drawn.months
-            if drawn.claim and drawn.claim[1] <= today:
+            if _awaiting_first_payment(seed=seed, participant=participant, today=today):
+                payments[participant.nik] = []
+            elif drawn.claim and drawn.claim[1] <= today:
                 programme, event, paid, amount = drawn.claim
                 claims[participant.nik] = [(programme, event, paid if paid <= today else None, amount)]
     for start in range(0, len(new_participants), BATCH):
@@ -300,6 +306,15 @@ def _contributions_insert(rows: list[tuple]) -> None:
                 ]
             values = ", ".join([row_marks] * len(batch))
             cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {values}", params)  # noqa: S608 - names from the model
+
+
+def _awaiting_first_payment(*, seed: int, participant: Participant, today: datetime.date) -> bool:
+    """Whether a recent registration is still waiting for its first iuran (its own random stream, so the
+    other draws stay as they are)."""
+    recent = participant.enrolled_on >= add_months(month_start(today), -AWAITING_RECENT_MONTHS)
+    if not recent or participant.exit_date or participant.funding_source == FundingSource.VILLAGE_BUDGET:
+        return False
+    return random.Random(f"{seed}:iuran-pertama:{participant.nik}").random() < AWAITING_SHARE
 
 
 def _payment_history(*, rng: random.Random, plan: VillagePlan, enrolled_on: datetime.date, funding: str, horizon):

@@ -181,6 +181,10 @@ def test_the_figures_that_follow_published_numbers(seeded):
 def test_registrations_awaiting_a_first_payment(seeded):
     awaiting = Participant.objects.filter(contributions__isnull=True, exit_date__isnull=True)
     assert awaiting.exists()
+    # Recent registrations whose first iuran has not come yet, as on a real follow-up list.
+    this_month = timezone.localdate().replace(day=1)
+    recent = (this_month - datetime.timedelta(days=80)).replace(day=1)
+    assert awaiting.filter(enrolled_on__gte=recent).exists()
 
 
 def test_a_closed_cycle_is_left_alone(seeded):
