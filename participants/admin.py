@@ -31,7 +31,7 @@ from participants.models import (
     VillageMonthStat,
 )
 from participants.months import month_start
-from participants.rules import RuleBook, Scope, adjustment_clashes, months_text
+from participants.rules import Benefit, RuleBook, Scope, adjustment_clashes, months_text
 from villages.admin_scope import ReadOnlyAdminMixin, ScopedAdminMixin
 from villages.models import PROGRAMME_START_YEAR
 
@@ -339,3 +339,11 @@ class VillageMonthStatAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdm
     search_fields = ["village__name", "village__code"]
     date_hierarchy = "month"
     show_full_result_count = False
+
+
+@admin.register(Benefit)
+class BenefitAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """Benefits fixed by regulation (JKM's santunan), from an event date on; claims are checked against them."""
+
+    list_display = ["programme", "valid_from", "amount", "regulation"]
+    list_filter = ["programme"]

@@ -298,6 +298,7 @@ class ImportBatch(models.Model):
     class Kind(models.TextChoices):
         PARTICIPANTS = "peserta", _("Peserta")
         CONTRIBUTIONS = "iuran", _("Iuran")
+        RESIDENTS = "penduduk", _("Data penduduk")
 
     class Status(models.TextChoices):
         PREVIEW = "pratinjau", _("Pratinjau")
@@ -426,6 +427,7 @@ class CoverageRule(models.Model):
 
 # The contribution rules (rates, reliefs, sectors) live in their own module; importing them here registers them.
 from participants.rules import (  # noqa: E402, F401
+    Benefit,
     ContributionAdjustment,
     ContributionRate,
     OccupationSector,

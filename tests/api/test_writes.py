@@ -11,7 +11,13 @@ from django.urls import reverse
 
 from participants.coverage import participant_status
 from participants.models import Claim, Contribution, Participant
-from tests.factories import ActivityFactory, ContributionFactory, ParticipantFactory, make_nik
+from tests.factories import (
+    ActivityFactory,
+    ContributionFactory,
+    ParticipantFactory,
+    PayingParticipantFactory,
+    make_nik,
+)
 from villages.models import Activity
 
 BIRTH = datetime.date(1990, 7, 21)
@@ -199,7 +205,7 @@ def test_a_month_for_many_participants(official_api, batang_barus, sikalang):
 
 
 def test_claims_through_the_service(official_api, batang_barus):
-    worker = ParticipantFactory(village=batang_barus, enrolled_on=datetime.date(2025, 1, 5))
+    worker = PayingParticipantFactory(village=batang_barus, enrolled_on=datetime.date(2025, 1, 5), paid=3)
     url = f"/api/v1/participants/{worker.pk}/claims/"
     early = official_api.post(url, {"programme": "JKK", "event_date": "2024-12-01", "amount": 5_000_000}, format="json")
     assert early.json()["errors"] == {"event_date": ["Tanggal kejadian sebelum peserta terdaftar."]}
