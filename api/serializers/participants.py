@@ -175,6 +175,11 @@ class ClaimInputSerializer(InputSerializer):
     paid_on = DateField(required=False, allow_null=True)
     amount = serializers.IntegerField(min_value=0, max_value=MAX_ID, help_text="Rupiah.")
     notes = serializers.CharField(required=False, allow_blank=True)
+    override_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Khusus staf cabang: alasan mencatat klaim di luar aturan (tercatat di keterangan dan riwayat).",
+    )
 
 
 class StatisticSerializer(serializers.ModelSerializer):

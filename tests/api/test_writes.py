@@ -218,6 +218,18 @@ def test_claims_through_the_service(official_api, batang_barus):
     assert Claim.objects.get().recorded_by.username == "operator.bb"
 
 
+def test_a_claim_outside_the_rules_needs_branch_staff_and_a_reason(official_api, staff_api, batang_barus):
+    never_paid = ParticipantFactory(village=batang_barus, enrolled_on=datetime.date(2025, 1, 5))
+    url = f"/api/v1/participants/{never_paid.pk}/claims/"
+    claim = {"programme": "JKK", "event_date": "2025-03-01", "amount": 5_000_000}
+    refused = official_api.post(url, {**claim, "override_reason": "Kata kepala jorong"}, format="json")
+    assert refused.status_code == 400 and not Claim.objects.exists()
+    assert staff_api.post(url, claim, format="json").status_code == 400
+    response = staff_api.post(url, {**claim, "override_reason": "Bukti bayar dari kantor pos"}, format="json")
+    assert response.status_code == 201, response.content
+    assert "Bukti bayar dari kantor pos" in Claim.objects.get().notes
+
+
 def test_activities_recorded_and_changed(official_api, outsider_api, batang_barus):
     response = official_api.post(
         "/api/v1/activities/", {"date": "2025-06-02", "kind": "sosialisasi", "attendees": 30}, format="json"
