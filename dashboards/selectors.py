@@ -30,6 +30,7 @@ from participants.coverage import (
 )
 from participants.models import Claim, Contribution, Participant, VillageMonthStat
 from participants.months import add_months, month_start, months_between
+from participants.rules import Due, RuleBook, RuleError, contribution_due
 from villages.models import Commitment, CommitmentState, Village
 
 HEADLINE_KEYS = (
@@ -311,12 +312,20 @@ def whatsapp_number(phone: str) -> str:
 
 
 def reminder_text(
-    *, name: str, month: datetime.date, village: Village, about_to_lapse: bool, awaiting: bool = False
+    *,
+    name: str,
+    month: datetime.date,
+    village: Village,
+    about_to_lapse: bool,
+    awaiting: bool = False,
+    due: Due | None = None,
 ) -> str:
+    # The amount as the rules give it for the month, with the relief that lowers it (PP 50/2025).
+    amount = f" Iuran per bulan: {due}." if due else ""
     if awaiting:
         return (
             f"Assalamualaikum Bapak/Ibu {name}. Bapak/Ibu sudah terdaftar sebagai peserta BPJS Ketenagakerjaan, "
-            "tetapi iuran pertama belum tercatat; perlindungan baru berlaku setelah iuran pertama dibayar. "
+            f"tetapi iuran pertama belum tercatat; perlindungan baru berlaku setelah iuran pertama dibayar.{amount} "
             f"Pembayaran dapat melalui agen PERISAI atau bendahara {village}. Terima kasih."
         )
     warning = (
@@ -325,15 +334,24 @@ def reminder_text(
         else " Mohon dibayar agar perlindungan tetap berjalan."
     )
     return (
-        f"Assalamualaikum Bapak/Ibu {name}. Iuran BPJS Ketenagakerjaan bulan {month:%m/%Y} belum tercatat."
+        f"Assalamualaikum Bapak/Ibu {name}. Iuran BPJS Ketenagakerjaan bulan {month:%m/%Y} belum tercatat.{amount}"
         f"{warning} Pembayaran dapat melalui agen PERISAI atau bendahara {village}. Terima kasih."
     )
+
+
+def _due_or_none(*, participant: Participant, month: datetime.date, rules: RuleBook) -> Due | None:
+    """The month's amount for a reminder; a month the rules do not cover leaves the amount out of it."""
+    try:
+        return contribution_due(participant=participant, month=month, rules=rules)
+    except RuleError:
+        return None
 
 
 def follow_up_list(*, village: Village, month: datetime.date | None = None) -> tuple[list[FollowUp], int]:
     """Whom to remind in `month` (default: this month), and how many they are: participants menunggak, those
     about to lapse first, then registrations awaiting their first payment (belum aktif), the longest waiting
-    first. Two queries (the coverage rules, the list).
+    first. Two queries (the coverage rules, the list), and four for the contribution rules that price the
+    WhatsApp reminders.
 
     The statuses are `participants.coverage`'s rule (its queryset form), the same as the statistics and the list.
     """
@@ -355,6 +373,7 @@ def follow_up_list(*, village: Village, month: datetime.date | None = None) -> t
     total = shown[0].total if shown else 0
     # The last month of the grace: unpaid once more and the participant becomes nonaktif under next month's rule.
     next_grace = graces.for_month(add_months(month, 1))
+    rules = RuleBook.load() if shown else None
     rows = []
     for participant in shown:
         status = CoverageStatus(participant.status)
@@ -368,7 +387,12 @@ def follow_up_list(*, village: Village, month: datetime.date | None = None) -> t
         url = ""
         if number:
             text = reminder_text(
-                name=participant.name, month=month, village=village, about_to_lapse=about_to_lapse, awaiting=awaiting
+                name=participant.name,
+                month=month,
+                village=village,
+                about_to_lapse=about_to_lapse,
+                awaiting=awaiting,
+                due=_due_or_none(participant=participant, month=month, rules=rules),
             )
             url = f"https://wa.me/{number}?text={urllib.parse.quote(text)}"
         rows.append(

@@ -31,6 +31,7 @@ PASSWORD = ACCOUNTS["password"]
 ENROLLED = datetime.date(2025, 1, 1)  # the load test's workers enrol on 01/01/2025 and pay from then on
 TODAY = datetime.date.today()
 PARTICIPANT_URL = re.compile(r"/participants/(\d+)/$")
+PROPOSED_AMOUNT = re.compile(r'name="amount" value="([\d.]+)"')
 
 operator_accounts = iter(ACCOUNTS["operators"])
 branch_accounts = iter(ACCOUNTS["branch"])
@@ -137,13 +138,15 @@ class VillageOfficial(SignedIn):
         worker = random.choice(payable)
         month = worker["next_month"]
         url = f"/participants/{worker['pk']}/contributions/new/"
-        self.client.get(url, name="/participants/[pk]/contributions/new/ (form)")
+        form = self.client.get(url, name="/participants/[pk]/contributions/new/ (form)")
+        # The amount the contribution rules give the month (relief months included), as the form proposes it.
+        proposed = PROPOSED_AMOUNT.search(form.text)
         response = self.post_form(
             url,
             {
                 "first_month": f"{month:%m/%Y}",
                 "months": "1",
-                "monthly_amount": "16.800",
+                "amount": proposed.group(1) if proposed else "",
                 "paid_on": f"{TODAY:%d/%m/%Y}",
                 "channel": "agen_perisai",
                 "funding_source": "mandiri",

@@ -11,8 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import DateField, MonthField, RupiahField
 from core.parsing import normalise_digits
 from participants.models import Claim, Contribution, FundingSource, ImportBatch, Participant, Programme, Sex
-from participants.services import PAYMENT_PERIODS, participant_nik_problem
-from villages.access import is_branch_user
+from participants.services import PAYMENT_PERIODS
 from villages.models import Village
 
 
@@ -60,7 +59,6 @@ class ParticipantForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
         self.fields["sex"].choices = Sex.choices  # radio buttons without the empty "---------"
         village_field_for(self, user)
         if self.only_village is not None and not self.instance.pk:
@@ -74,17 +72,6 @@ class ParticipantForm(forms.ModelForm):
 
     def clean_phone(self) -> str:
         return normalise_digits(self.cleaned_data.get("phone") or "")
-
-    def validate_unique(self) -> None:
-        """A NIK registered already is told as the services tell it: where and whose only to those who may know."""
-        nik = self.cleaned_data.get("nik")
-        problem = nik and participant_nik_problem(user=self.user, nik=nik, exclude_pk=self.instance.pk)
-        if problem:
-            self.add_error("nik", problem)
-        try:
-            self.instance.validate_unique(exclude={*self._get_validation_exclusions(), "nik"})
-        except ValidationError as error:
-            self._update_errors(error)
 
 
 class ParticipantExitForm(forms.Form):
@@ -106,10 +93,32 @@ class ContributionForm(forms.Form):
     with_jht = forms.BooleanField(
         label=_("Ikut JHT (Jaminan Hari Tua)"), required=False, help_text=_("JKK dan JKM selalu diikuti.")
     )
-    monthly_amount = RupiahField(label=_("Iuran per bulan (Rp)"), min_value=1)
+    amount = RupiahField(
+        label=_("Jumlah dibayar (Rp)"),
+        min_value=1,
+        help_text=_("Untuk semua bulan yang dibayar; diusulkan menurut aturan iuran tiap bulan."),
+    )
+    override_reason = forms.CharField(
+        label=_("Alasan jumlah berbeda dari aturan"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "Khusus staf cabang: isi hanya bila jumlah yang benar-benar dibayar berbeda dari aturan "
+            "(misalnya menurut kuitansi). Alasan ini tercatat di riwayat iuran."
+        ),
+    )
     paid_on = DateField(label=_("Tanggal bayar"), initial=timezone.localdate)
     channel = forms.ChoiceField(label=_("Saluran bayar"), choices=Contribution.Channel.choices)
-    funding_source = forms.ChoiceField(label=_("Sumber dana"), choices=FundingSource.choices)
+    funding_source = forms.ChoiceField(
+        label=_("Sumber dana"),
+        choices=FundingSource.choices,
+        help_text=_("Iuran yang dibayar lewat APBD tidak mendapat keringanan PP 50/2025."),
+    )
+
+    def __init__(self, *args, allow_override: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not allow_override:  # village officials record what the rules say, or nothing
+            self.fields.pop("override_reason")
 
 
 class MonthlyPaymentsForm(forms.Form):
@@ -138,21 +147,9 @@ class ClaimForm(forms.ModelForm):
         fields = ["programme", "event_date", "paid_on", "amount", "notes"]
         widgets = {"programme": forms.RadioSelect, "notes": forms.Textarea(attrs={"rows": 3})}
 
-    override_reason = forms.CharField(
-        label=_("Alasan klaim di luar aturan"),
-        required=False,
-        max_length=200,
-        help_text=_(
-            "Khusus staf cabang: isi hanya bila klaim memang benar walau program, masa perlindungan atau "
-            "jumlahnya di luar aturan. Alasan ini tercatat di riwayat klaim."
-        ),
-    )
-
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["programme"].choices = Programme.choices
-        if not is_branch_user(user):  # village officials record claims within the rules, or ask the branch
-            self.fields.pop("override_reason")
 
     def clean(self):
         cleaned = super().clean()

@@ -87,10 +87,6 @@ class RateQuerySet(models.QuerySet):
     def covering(self, month: datetime.date) -> RateQuerySet:
         return self.filter(valid_from__lte=month).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=month))
 
-    def in_force(self, month: datetime.date) -> ContributionRate | None:
-        """Transitional, for callers not yet on `contribution_due` (removed once they are)."""
-        return self.covering(month.replace(day=1)).first()
-
     def overlapping(self, valid_from: datetime.date, valid_to: datetime.date | None) -> RateQuerySet:
         rates = self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=valid_from))
         return rates if valid_to is None else rates.filter(valid_from__lte=valid_to)
@@ -143,14 +139,6 @@ class ContributionRate(models.Model):
                         "basis": clash.regulation or "—",
                     }
                 )
-
-    def monthly_amount(self, *, income: int, with_jht: bool) -> int:
-        """Transitional, for callers not yet on `contribution_due` (removed once they are): no relief."""
-        return (
-            RuleBook([self], [], {})
-            .due(month=self.valid_from, income=income, with_jht=with_jht, occupation="", funding_source="")
-            .total
-        )
 
 
 def _clean_months(rule) -> None:
@@ -344,8 +332,10 @@ class Due:
         return " + ".join(f"{part.programme} {format_rupiah(part.amount)}" for part in self.parts)
 
     def __str__(self) -> str:
-        """ "Rp 8.400 — keringanan 50 % JKK/JKM, PP 50/2025"."""
-        return f"{format_rupiah(self.total)} — {self.reason}" if self.reason else format_rupiah(self.total)
+        """ "Rp 8.400 — keringanan 50 % JKK/JKM, PP 50/2025" in a relief month, else "Rp 16.800"."""
+        if self.adjustment:
+            return f"{format_rupiah(self.total)} — {self.adjustment.summary}"
+        return format_rupiah(self.total)
 
 
 def _rupiah(value: Decimal) -> int:
@@ -454,35 +444,43 @@ def contribution_due(
     )
 
 
-class Benefit(models.Model):
-    """A lump-sum benefit fixed by regulation from an event month on (JKM's santunan: Rp 24.000.000 under
-    PP 44/2015, Rp 42.000.000 under PP 82/2019). Claims of that programme are recorded at this amount
-    unless branch staff write why not (`services.claim_record`)."""
-
-    programme = models.CharField(_("program"), max_length=3, choices=Programme.choices)
-    valid_from = models.DateField(_("berlaku untuk kejadian mulai"))
-    amount = models.PositiveBigIntegerField(_("manfaat (Rp)"), validators=[MinValueValidator(1)])
-    regulation = models.CharField(_("dasar hukum"), max_length=200, blank=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["programme", "-valid_from"]
-        verbose_name = _("manfaat tetap")
-        verbose_name_plural = _("manfaat tetap")
-        constraints = [
-            models.UniqueConstraint(fields=["programme", "valid_from"], name="benefit_programme_from_unique"),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="benefit_amount_positive"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_programme_display()} {format_rupiah(self.amount)} ({self.valid_from:%d/%m/%Y})"
+def dues_breakdown(dues: list[Due]) -> list[str]:
+    """A payment's months, consecutive ones with the same amount and reason together:
+    "04/2026–12/2026: 9 × Rp 8.400 (JKK Rp 5.000 + JKM Rp 3.400) — keringanan 50 % JKK/JKM, PP 50/2025"."""
+    groups: list[list[Due]] = []
+    for due in dues:
+        if groups and (groups[-1][-1].total, groups[-1][-1].reason) == (due.total, due.reason):
+            groups[-1].append(due)
+        else:
+            groups.append([due])
+    lines = []
+    for group in groups:
+        first, last = group[0], group[-1]
+        months = (
+            format_month(first.month) if first is last else f"{format_month(first.month)}–{format_month(last.month)}"
+        )
+        times = f"{len(group)} × " if len(group) > 1 else ""
+        reason = f" — {first.reason}" if first.reason else ""
+        lines.append(f"{months}: {times}{format_rupiah(first.total)} ({first.breakdown}){reason}")
+    return lines
 
 
-def jkm_benefit(*, day: datetime.date) -> int | None:
-    """The JKM benefit for an event on `day` (None when the data set none)."""
-    return (
-        Benefit.objects.filter(programme=Programme.JKM, valid_from__lte=day)
-        .order_by("-valid_from")
-        .values_list("amount", flat=True)
-        .first()
-    )
+def amount_mismatch(*, paid: int, dues: list[Due]) -> str | None:
+    """The refusal of an amount that is not what the rules ask for its months, naming the expected
+    amount and its breakdown; None when it matches."""
+    expected = sum(due.total for due in dues)
+    if paid == expected:
+        return None
+    return gettext("Jumlah %(paid)s tidak sesuai aturan iuran: seharusnya %(expected)s (%(breakdown)s).") % {
+        "paid": format_rupiah(paid),
+        "expected": format_rupiah(expected),
+        "breakdown": "; ".join(dues_breakdown(dues)),
+    }
+
+
+def override_reason_text(*, reason: str, dues: list[Due]) -> str:
+    """What the history keeps when staff record an amount the rules do not give."""
+    return gettext("Jumlah menyimpang dari aturan (seharusnya %(expected)s): %(reason)s") % {
+        "expected": format_rupiah(sum(due.total for due in dues)),
+        "reason": reason.strip(),
+    }

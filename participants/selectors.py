@@ -13,9 +13,17 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
-from participants.coverage import CoverageStatus, grace_schedule, participant_status, with_coverage_status
-from participants.models import Claim, Contribution, ContributionRate, ImportBatch, Participant
+from participants.coverage import (
+    CoverageStatus,
+    first_payable_month,
+    grace_schedule,
+    participant_status,
+    with_coverage_status,
+    with_payable,
+)
+from participants.models import Claim, Contribution, ImportBatch, Participant
 from participants.months import add_months, month_range, month_start
+from participants.rules import Due, RuleBook, RuleError, contribution_due
 from villages.access import get_for_user_or_404
 from villages.history import HistoryEntry, history_entries
 from villages.models import Village
@@ -85,15 +93,33 @@ def participant_page(*, participant: Participant, month: datetime.date, private:
 
 
 def contribution_first_unpaid_month(*, participant: Participant) -> datetime.date:
-    """The month a new payment would start from: after the last paid month, or the enrolment month."""
-    last_paid = participant.contributions.order_by("-month").values_list("month", flat=True).first()
-    return add_months(last_paid, 1) if last_paid else month_start(participant.enrolled_on)
+    """The month a new payment would start from (`coverage.first_payable_month`): after the last paid month
+    while its arrears may still be paid, else the current month."""
+    return first_payable_month(
+        enrolled_on=participant.enrolled_on, paid_months=set(participant.contributions.values_list("month", flat=True))
+    )
 
 
-def contribution_propose_amount(*, income: int, with_jht: bool, month: datetime.date) -> int | None:
-    """The monthly amount due under the rates in force in `month` (None when no rate is set)."""
-    rate = ContributionRate.objects.in_force(month_start(month))
-    return rate.monthly_amount(income=income, with_jht=with_jht) if rate else None
+def contribution_dues(
+    *, participant: Participant, first_month: datetime.date, months: int, with_jht: bool, funding_source: str
+) -> list[Due]:
+    """What each month of a payment costs (`rules.contribution_due`): a payment across the edge of a
+    relief adds up month by month. Raises RuleError naming a month the rules do not cover."""
+    rules = RuleBook.load()
+    return [
+        contribution_due(
+            participant=participant, month=month, funding_source=funding_source, with_jht=with_jht, rules=rules
+        )
+        for month in month_range(first_month, add_months(first_month, months - 1))
+    ]
+
+
+def contribution_due_now(*, participant: Participant, month: datetime.date) -> tuple[Due | None, str]:
+    """The amount of `month` for the participant page, or why there is none (no rule for the month)."""
+    try:
+        return contribution_due(participant=participant, month=month), ""
+    except RuleError as error:
+        return None, " ".join(error.messages)
 
 
 def recent_paid_months(*, participant: Participant) -> list[datetime.date]:
@@ -102,26 +128,23 @@ def recent_paid_months(*, participant: Participant) -> list[datetime.date]:
 
 
 def contributions_due_month(*, village: Village, month: datetime.date) -> QuerySet[Participant]:
-    """Participants of `village` who can pay `month` (enrolled in it: the queryset form of
-    `coverage.payable_problems`), each annotated with whether the month is paid."""
+    """Participants of `village` enrolled in `month`, each annotated with whether the month is paid and whether
+    the arrears limit lets it be paid (`payable`): together the queryset form of `coverage.payable_problems`."""
     month = month_start(month)
     paid = Contribution.objects.filter(participant=OuterRef("pk"), month=month)
     return (
-        Participant.objects.filter(village=village)
-        .enrolled_in(month)
+        with_payable(Participant.objects.filter(village=village).enrolled_in(month), month=month)
         .annotate(paid=Exists(paid))
         .order_by("hamlet", "name", "pk")
     )
 
 
-def monthly_rows(*, village: Village, month: datetime.date) -> list[tuple[Participant, int | None]]:
-    """The monthly screen's rows: each participant due `month` (with `paid`) and the amount they would pay."""
-    rate = ContributionRate.objects.in_force(month_start(month))
+def monthly_rows(*, village: Village, month: datetime.date) -> list[tuple[Participant, Due]]:
+    """The monthly screen's rows: each participant due `month` (with `paid`) and what they pay for it,
+    from their own funding source. Raises RuleError when the rules do not cover the month."""
+    rules = RuleBook.load()
     return [
-        (
-            participant,
-            rate.monthly_amount(income=participant.monthly_income, with_jht=participant.has_jht) if rate else None,
-        )
+        (participant, contribution_due(participant=participant, month=month, rules=rules))
         for participant in contributions_due_month(village=village, month=month)
     ]
 

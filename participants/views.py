@@ -17,6 +17,7 @@ from participants import selectors, services
 from participants.filters import ParticipantFilter
 from participants.forms import ParticipantExitForm, ParticipantForm
 from participants.months import month_start
+from villages.access import is_branch_user
 
 PAGE_SIZE = 25
 
@@ -56,6 +57,7 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # The birth date would give away the masked middle of the NIK; the phone is not the reader's business.
     private = frozenset() if can_change else frozenset({"nik", "birth_date", "phone"})
     page = selectors.participant_page(participant=participant, month=timezone.localdate(), private=private)
+    due_now, due_problem = selectors.contribution_due_now(participant=participant, month=timezone.localdate())
     return render(
         request,
         "participants/detail.html",
@@ -66,8 +68,12 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "coverage": page.coverage,
             "status_now": page.status_now,
             "history": page.history,
+            "due_now": due_now,
+            "due_problem": due_problem,
             "can_change": can_change,
             "can_pay": request.user.has_perm("participants.add_contribution"),
+            # Old months outside the arrears limit: branch staff record them as corrections, with a reason.
+            "can_correct": is_branch_user(request.user),
             "can_claim": request.user.has_perm("participants.add_claim"),
         },
     )

@@ -18,16 +18,27 @@ from participants import selectors, services
 from participants.forms import ClaimForm, ContributionForm, MonthlyPaymentsForm
 from participants.models import Contribution
 from participants.months import month_start
+from participants.rules import dues_breakdown
+from villages.access import is_branch_user
 
 
-def _proposal(form: ContributionForm, participant) -> int | None:
-    """The monthly amount under the rates in force, for the month and programmes chosen on the form."""
-    month = form["first_month"].value()
-    month = form.fields["first_month"].clean(month) if month else None
-    with_jht = form.fields["with_jht"].clean(form["with_jht"].value())
-    return selectors.contribution_propose_amount(
-        income=participant.monthly_income, with_jht=with_jht, month=month or month_start(timezone.localdate())
-    )
+def _proposal(form: ContributionForm, participant) -> dict:
+    """The payment priced by the contribution rules for what the form says now (first month, months,
+    JHT, funding source), month by month; or why it cannot be priced (a month not written yet, or
+    one the rules do not cover)."""
+    try:
+        dues = selectors.contribution_dues(
+            participant=participant,
+            first_month=form.fields["first_month"].clean(form["first_month"].value()),
+            months=form.fields["months"].clean(form["months"].value()),
+            with_jht=form.fields["with_jht"].clean(form["with_jht"].value()),
+            funding_source=form.fields["funding_source"].clean(
+                form["funding_source"].value() or participant.funding_source
+            ),
+        )
+    except ValidationError as error:
+        return {"total": None, "breakdown": [], "problem": " ".join(error.messages)}
+    return {"total": sum(due.total for due in dues), "breakdown": dues_breakdown(dues), "problem": ""}
 
 
 @login_required
@@ -35,30 +46,26 @@ def _proposal(form: ContributionForm, participant) -> int | None:
 @require_http_methods(["GET", "POST"])
 def contribution_create(request: HttpRequest, pk: int) -> HttpResponse:
     participant = selectors.participant_get(user=request.user, pk=pk)
+    # Only branch staff may record an amount the rules do not give (with a reason, kept in the history).
+    allow_override = is_branch_user(request.user)
     if request.htmx and request.GET.get("proposal"):
-        # The amount block follows the chosen month, months and JHT without a reload.
-        form = ContributionForm(request.GET)
-        try:
-            proposed = _proposal(form, participant)
-        except ValidationError:
-            proposed = None
+        # The amount block follows the chosen month, months, JHT and funding source without a reload.
+        proposal = _proposal(ContributionForm(request.GET, allow_override=allow_override), participant)
         data = request.GET.copy()
-        if proposed:
-            data["monthly_amount"] = str(proposed)
-        form = ContributionForm(data)
-        return render(request, "participants/_amount.html", _amount_context(form, proposed))
-    first_month = selectors.contribution_first_unpaid_month(participant=participant)
-    proposed = selectors.contribution_propose_amount(
-        income=participant.monthly_income, with_jht=participant.has_jht, month=first_month
-    )
+        if proposal["total"] is not None:
+            data["amount"] = str(proposal["total"])
+        form = ContributionForm(data, allow_override=allow_override)
+        return render(request, "participants/_amount.html", {"form": form, **proposal})
     initial = {
-        "first_month": first_month,
+        "first_month": selectors.contribution_first_unpaid_month(participant=participant),
         "months": 1,
         "with_jht": participant.has_jht,
-        "monthly_amount": proposed,
         "funding_source": participant.funding_source,
     }
-    form = ContributionForm(request.POST or None, initial=initial)
+    form = ContributionForm(request.POST or None, initial=initial, allow_override=allow_override)
+    proposal = _proposal(form, participant)
+    if not form.is_bound:
+        form.initial["amount"] = proposal["total"]
     if request.method == "POST" and form.is_valid():
         try:
             recorded = services.contribution_record(user=request.user, participant=participant, **form.cleaned_data)
@@ -69,17 +76,8 @@ def contribution_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Iuran {participant.name} untuk {months} dicatat.")
             return redirect("participants:detail", pk=participant.pk)
     paid = selectors.recent_paid_months(participant=participant)
-    context = {"form": form, "participant": participant, "paid_months": paid, **_amount_context(form, proposed)}
+    context = {"form": form, "participant": participant, "paid_months": paid, **proposal}
     return render(request, "participants/contribution_form.html", context)
-
-
-def _amount_context(form: ContributionForm, proposed: int | None) -> dict:
-    months = form["months"].value()
-    try:
-        count = int(months)
-    except (TypeError, ValueError):
-        count = 1
-    return {"form": form, "proposed": proposed, "months_count": count, "total": proposed * count if proposed else None}
 
 
 @login_required
@@ -118,7 +116,10 @@ def contributions_monthly(request: HttpRequest) -> HttpResponse:
                 else:
                     messages.success(request, f"{count} iuran bulan {month:%m/%Y} dicatat.")
                     return redirect(reverse("participants:monthly") + f"?village={village.pk}&month={month:%m/%Y}")
-        rows = selectors.monthly_rows(village=village, month=month)
+        try:
+            rows = selectors.monthly_rows(village=village, month=month)
+        except ValidationError as error:  # the rules do not cover the month: said, never priced at zero
+            form.add_error("month", error.messages)
     return render(
         request,
         "participants/monthly.html",
@@ -131,7 +132,7 @@ def contributions_monthly(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
     participant = selectors.participant_get(user=request.user, pk=pk)
-    form = ClaimForm(request.POST or None, user=request.user)
+    form = ClaimForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.claim_record(user=request.user, participant=participant, **form.cleaned_data)

@@ -131,7 +131,16 @@ class ContributionInputSerializer(InputSerializer):
 
     first_month = MonthField()
     months = serializers.ChoiceField(choices=[(count, str(count)) for count in PAYMENT_PERIODS])
-    monthly_amount = serializers.IntegerField(min_value=1, max_value=MAX_INT, help_text="Rupiah per bulan.")
+    amount = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_INT,
+        help_text="Rupiah untuk semua bulan yang dibayar: jumlah iuran tiap bulan menurut aturan iuran.",
+    )
+    override_reason = serializers.CharField(
+        required=False,
+        max_length=200,
+        help_text="Khusus staf cabang: alasan mencatat jumlah yang berbeda dari aturan (tercatat di riwayat).",
+    )
     paid_on = DateField()
     channel = serializers.ChoiceField(choices=Contribution.Channel.choices)
     funding_source = serializers.ChoiceField(choices=FundingSource.choices)

@@ -120,7 +120,7 @@ def payment(**overrides) -> dict:
     data = {
         "first_month": "2025-03",
         "months": 3,
-        "monthly_amount": 16_800,
+        "amount": 65_400,  # 3 × (JKK 1 % of 1.500.000 + JKM 6.800)
         "paid_on": "2025-06-10",
         "channel": "agen_perisai",
         "funding_source": "mandiri",
@@ -143,7 +143,7 @@ def test_a_payment_of_several_months_and_a_month_paid_twice(client, official, of
         {
             "first_month": "05/2025",
             "months": "1",
-            "monthly_amount": "16.800",
+            "amount": "21.800",
             "paid_on": "10/06/2025",
             "channel": "agen_perisai",
             "funding_source": "mandiri",
@@ -159,8 +159,8 @@ def test_a_payment_of_several_months_and_a_month_paid_twice(client, official, of
     [
         ({"months": 2}, "months"),
         ({"months": "tiga"}, "months"),
-        ({"monthly_amount": "abc"}, "monthly_amount"),
-        ({"monthly_amount": 0}, "monthly_amount"),
+        ({"amount": "abc"}, "amount"),
+        ({"amount": 0}, "amount"),
         ({"first_month": "03/2025"}, "first_month"),
         ({"paid_on": "10/06/2025"}, "paid_on"),
         ({"paid_on": "0001-01-01"}, "paid_on"),

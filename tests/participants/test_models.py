@@ -1,15 +1,14 @@
-"""Participants: NIK validation, duplicates, database constraints, rates and the access scope."""
+"""Participants: NIK validation, duplicates, database constraints and the access scope (rates: test_rules.py)."""
 
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from participants.models import Claim, Contribution, ContributionRate, Participant, Programme, Sex
+from participants.models import Claim, Contribution, Participant, Programme, Sex
 from tests.factories import ContributionFactory, ParticipantFactory, make_nik
 
 pytestmark = pytest.mark.django_db
@@ -163,35 +162,6 @@ def test_claim_paid_after_event(batang_barus):
             paid_on=datetime.date(2024, 4, 1),
             amount=42_000_000,
         )
-
-
-# --- rates ----------------------------------------------------------------------------------------------------
-
-
-def test_default_rate_gives_the_minimum_contributions():
-    rate = ContributionRate.objects.in_force(datetime.date(2024, 1, 1))
-    assert rate is not None
-    assert rate.monthly_amount(income=1_000_000, with_jht=False) == 16_800
-    assert rate.monthly_amount(income=1_000_000, with_jht=True) == 36_800
-    # Below the minimum income base the base applies.
-    assert rate.monthly_amount(income=500_000, with_jht=False) == 16_800
-    # JKK 1% and JHT 2% of the declared income, JKM flat.
-    assert rate.monthly_amount(income=2_500_000, with_jht=False) == 31_800
-    assert rate.monthly_amount(income=2_500_000, with_jht=True) == 81_800
-
-
-def test_the_rate_in_force_is_the_latest_valid_one():
-    newer = ContributionRate.objects.create(
-        valid_from=datetime.date(2025, 1, 1),
-        jkk_percent=Decimal("1.00"),
-        jkm_amount=7_000,
-        jht_percent=Decimal("2.00"),
-        minimum_income=1_000_000,
-    )
-    assert ContributionRate.objects.in_force(datetime.date(2024, 12, 31)).valid_from == datetime.date(2015, 7, 1)
-    assert ContributionRate.objects.in_force(datetime.date(2025, 1, 1)) == newer
-    assert newer.monthly_amount(income=1_000_000, with_jht=False) == 17_000
-    assert ContributionRate.objects.in_force(datetime.date(2010, 1, 1)) is None
 
 
 # --- scope ------------------------------------------------------------------------------------------------------

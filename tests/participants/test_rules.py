@@ -4,16 +4,20 @@ one function that prices a month, the admin's overlap checks, and the migrations
 from __future__ import annotations
 
 import datetime
+import urllib.parse
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from participants.models import FundingSource, Occupation, Programme
+from dashboards.selectors import follow_up_list
+from participants.imports import import_confirm, import_upload
+from participants.models import Contribution, FundingSource, ImportBatch, Occupation, Programme
 from participants.rules import (
     ContributionAdjustment,
     ContributionRate,
@@ -26,7 +30,10 @@ from participants.rules import (
     contribution_due,
     scopes_meet,
 )
-from tests.factories import ParticipantFactory
+from participants.services import contribution_record
+from participants.stats import stats_refresh
+from tests.factories import ContributionFactory, ParticipantFactory
+from tests.participants.test_import import xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +100,7 @@ def test_outside_relief_the_rates_basis_is_given_and_jht_is_never_halved():
     participant = worker(has_jht=True)
     outside = contribution_due(participant=participant, month=datetime.date(2027, 1, 1))
     assert outside.adjustment is None
-    assert str(outside) == f"Rp 36.800 — {outside.rate.regulation}"
+    assert (str(outside), outside.reason) == ("Rp 36.800", outside.rate.regulation)
     assert "PP 44/2015" in outside.rate.regulation
     inside = contribution_due(participant=participant, month=datetime.date(2026, 6, 1))
     assert inside.breakdown == "JKK Rp 5.000 + JKM Rp 3.400 + JHT Rp 20.000"
@@ -128,6 +135,14 @@ def test_an_occupation_without_a_sector_gets_the_relief_for_all_other_sectors():
     participant = worker(occupation=Occupation.OTHER)
     assert contribution_due(participant=participant, month=datetime.date(2026, 1, 1)).total == 16_800
     assert contribution_due(participant=participant, month=datetime.date(2026, 4, 1)).total == 8_400
+
+
+def test_below_the_minimum_base_the_base_applies_and_above_it_the_income():
+    outside_relief = datetime.date(2027, 6, 1)
+    assert contribution_due(participant=worker(monthly_income=500_000), month=outside_relief).total == 16_800
+    above = worker(monthly_income=2_500_000, has_jht=True)
+    # JKK 25.000 + JKM 6.800 + JHT 50.000.
+    assert contribution_due(participant=above, month=outside_relief).total == 81_800
 
 
 def test_odd_incomes_round_each_programme_to_whole_rupiah_and_add_up():
@@ -442,3 +457,243 @@ def test_queries_of_the_rate_admin_list_are_bounded(client, superuser):
     with CaptureQueriesContext(connection) as second:
         client.get(reverse("admin:participants_contributionadjustment_changelist"))
     assert len(second) == len(first)
+
+
+# --- through the pages: payment form, htmx proposal, monthly screen, import, participant page, reminder -------------
+
+
+def on(day: datetime.date):
+    """Pages run on `day` (the payments below are for its month and the months ahead)."""
+    return time_machine.travel(datetime.datetime.combine(day, datetime.time(10), tzinfo=datetime.UTC), tick=False)
+
+
+def payment(first_month: str, months: int, amount: str, **fields) -> dict:
+    return {
+        "first_month": first_month,
+        "months": str(months),
+        "amount": amount,
+        "paid_on": fields.pop("paid_on"),
+        "channel": "agen_perisai",
+        "funding_source": fields.pop("funding_source", FundingSource.SELF),
+        **fields,
+    }
+
+
+def proposal(client, participant, **query) -> str:
+    url = reverse("participants:contribution_create", args=[participant.pk])
+    response = client.get(url, {"proposal": "1", **query}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    return " ".join(response.text.split())
+
+
+@pytest.mark.parametrize(
+    ("kind", "today", "first_month", "expected"),
+    [
+        ("petani mandiri", datetime.date(2026, 3, 2), "03/2026", [16_800, 8_400, 8_400]),
+        ("tukang ojek", datetime.date(2026, 3, 2), "03/2026", [8_400, 8_400, 8_400]),
+        ("petani mandiri", datetime.date(2026, 11, 2), "11/2026", [8_400, 8_400, 16_800]),
+        ("ikut JHT", datetime.date(2026, 11, 2), "11/2026", [28_400, 28_400, 36_800]),
+        ("tukang ojek", datetime.date(2027, 2, 2), "02/2027", [8_400, 8_400, 16_800]),
+        ("dibiayai APBD", datetime.date(2027, 2, 2), "02/2027", [16_800, 16_800, 16_800]),
+    ],
+)
+def test_a_payment_across_a_reliefs_edge_adds_up_month_by_month(client, official, kind, today, first_month, expected):
+    fields, _amounts = WORKERS[kind]
+    participant = worker(enrolled_on=datetime.date(2025, 6, 2), **fields)
+    with on(today):
+        client.force_login(official)
+        jht = {"with_jht": "on"} if fields.get("has_jht") else {}
+        shown = proposal(
+            client, participant, first_month=first_month, months="3", funding_source=fields["funding_source"], **jht
+        )
+        assert f'value="{sum(expected)}"' in shown
+        response = client.post(
+            reverse("participants:contribution_create", args=[participant.pk]),
+            payment(
+                first_month,
+                3,
+                f"{sum(expected)}",
+                paid_on=f"{today:%d/%m/%Y}",
+                funding_source=fields["funding_source"],
+                **jht,
+            ),
+        )
+    assert response.status_code == 302, response.context["form"].errors
+    assert list(participant.contributions.order_by("month").values_list("amount", flat=True)) == expected
+
+
+def test_the_proposal_names_each_months_amount_and_why(client, official):
+    participant = worker(enrolled_on=datetime.date(2026, 1, 5))
+    with on(datetime.date(2026, 3, 2)):
+        client.force_login(official)
+        shown = proposal(client, participant, first_month="03/2026", months="3")
+        regency = proposal(client, participant, first_month="03/2026", months="3", funding_source="apbd")
+    assert "Menurut aturan iuran: <strong>Rp 33.600</strong>" in shown
+    assert "03/2026: Rp 16.800 (JKK Rp 10.000 + JKM Rp 6.800) — PP 44/2015" in shown
+    assert "04/2026–05/2026: 2 × Rp 8.400 (JKK Rp 5.000 + JKM Rp 3.400) — keringanan 50 % JKK/JKM, PP 50/2025" in shown
+    # Paid through the APBD: no relief (PP 50/2025 excludes APBN/APBD).
+    assert "03/2026–05/2026: 3 × Rp 16.800" in regency and 'value="50400"' in regency
+
+
+def test_a_wrong_amount_is_refused_with_the_expected_one_and_officials_cannot_override(client, official):
+    participant = worker(enrolled_on=datetime.date(2026, 1, 5))
+    url = reverse("participants:contribution_create", args=[participant.pk])
+    with on(datetime.date(2026, 4, 2)):
+        client.force_login(official)
+        assert 'name="override_reason"' not in client.get(url).text
+        response = client.post(
+            url, payment("04/2026", 1, "16.800", paid_on="02/04/2026", override_reason="kuitansi tarif lama")
+        )
+    errors = response.context["form"].errors["amount"]
+    assert errors == [
+        "Jumlah Rp 16.800 tidak sesuai aturan iuran: seharusnya Rp 8.400 (04/2026: Rp 8.400 (JKK Rp 5.000 + "
+        "JKM Rp 3.400) — keringanan 50 % JKK/JKM, PP 50/2025). Bila jumlah itu memang yang dibayar, "
+        "hubungi staf cabang."
+    ]
+    assert not participant.contributions.exists()
+
+
+def test_branch_staff_record_another_amount_only_with_a_reason_kept_in_the_history(client, staff_user):
+    participant = worker(enrolled_on=datetime.date(2026, 1, 5))
+    url = reverse("participants:contribution_create", args=[participant.pk])
+    with on(datetime.date(2026, 3, 2)):
+        client.force_login(staff_user)
+        assert 'name="override_reason"' in client.get(url).text
+        refused = client.post(url, payment("03/2026", 3, "50.400", paid_on="02/03/2026"))
+        assert "seharusnya Rp 33.600" in refused.context["form"].errors["amount"][0]
+        assert "isi alasannya" in refused.context["form"].errors["amount"][0]
+        assert not participant.contributions.exists()
+        response = client.post(
+            url, payment("03/2026", 3, "50.400", paid_on="02/03/2026", override_reason="Kuitansi bank: tarif lama")
+        )
+    assert response.status_code == 302
+    contributions = participant.contributions.order_by("month")
+    assert list(contributions.values_list("amount", flat=True)) == [16_800, 16_800, 16_800]
+    reasons = set(Contribution.history.filter(participant_id=participant.pk).values_list("history_change_reason"))
+    assert reasons == {("Jumlah menyimpang dari aturan (seharusnya Rp 33.600): Kuitansi bank: tarif lama",)}
+
+
+def test_the_service_refuses_an_officials_reason(official):
+    participant = worker(enrolled_on=datetime.date(2026, 1, 5))
+    with on(datetime.date(2026, 4, 2)), pytest.raises(ValidationError) as error:
+        contribution_record(
+            user=official,
+            participant=participant,
+            first_month=datetime.date(2026, 4, 1),
+            months=1,
+            amount=8_400,
+            paid_on=datetime.date(2026, 4, 2),
+            channel="online",
+            funding_source=FundingSource.SELF,
+            override_reason="apa saja",
+        )
+    assert error.value.message_dict["amount"] == [
+        "Hanya staf cabang yang dapat mencatat jumlah yang berbeda dari aturan iuran."
+    ]
+
+
+def test_the_monthly_screen_prices_each_participant_and_records_it(client, official, django_assert_max_num_queries):
+    people = {kind: worker(enrolled_on=datetime.date(2026, 1, 5), **fields) for kind, (fields, _e) in WORKERS.items()}
+    url = reverse("participants:monthly")
+    with on(datetime.date(2026, 4, 20)):
+        client.force_login(official)
+        page = client.get(url, {"month": "04/2026"})
+        shown = {participant.pk: due for participant, due in page.context["rows"]}
+        assert "Rp 8.400 — keringanan 50 % JKK/JKM, PP 50/2025" in page.text
+        data = {"month": "04/2026", "paid_on": "20/04/2026", "channel": "bendahara"}
+        client.post(url, {**data, "paid": [str(participant.pk) for participant in people.values()]})
+    recorded = dict(Contribution.objects.values_list("participant_id", "amount"))
+    for kind, participant in people.items():
+        expected = WORKERS[kind][1][MONTHS.index("04/2026")]
+        assert (shown[participant.pk].total, recorded[participant.pk]) == (expected, expected), kind
+
+
+def test_a_month_without_a_rate_is_named_on_every_page_and_nothing_is_written(client, official):
+    ContributionRate.objects.update(valid_to=datetime.date(2026, 12, 1))
+    participant = worker(enrolled_on=datetime.date(2026, 10, 5), phone="081234567890")
+    message = "Belum ada tarif iuran untuk bulan 01/2027; hubungi admin cabang."
+    with on(datetime.date(2027, 1, 4)):
+        client.force_login(official)
+        assert message in proposal(client, participant, first_month="01/2027", months="1")
+        refused = client.post(
+            reverse("participants:contribution_create", args=[participant.pk]),
+            payment("01/2027", 1, "16.800", paid_on="04/01/2027"),
+        )
+        assert message in refused.text
+        monthly = client.get(reverse("participants:monthly"), {"month": "01/2027"})
+        assert message in monthly.text and monthly.context["rows"] == []
+        posted = client.post(
+            reverse("participants:monthly"),
+            {"month": "01/2027", "paid_on": "04/01/2027", "channel": "online", "paid": [str(participant.pk)]},
+        )
+        assert message in posted.text
+        detail = client.get(reverse("participants:detail", args=[participant.pk]))
+        assert message in detail.text
+    assert not Contribution.objects.exists()
+
+
+def contribution_rows(*rows) -> bytes:
+    return xlsx([["NIK", "Bulan", "Jumlah", "Sumber Dana", "Alasan"], *rows])
+
+
+def test_the_import_checks_each_rows_amount_against_its_month(official, staff_user):
+    farmer = worker(enrolled_on=datetime.date(2026, 1, 5))
+    driver = worker(enrolled_on=datetime.date(2026, 1, 5), occupation=Occupation.DRIVER)
+    with on(datetime.date(2026, 4, 20)):
+        batch = import_upload(
+            user=official,
+            kind=ImportBatch.Kind.CONTRIBUTIONS,
+            name="iuran.xlsx",
+            content=contribution_rows(
+                [farmer.nik, "03/2026", "16.800", "", ""],
+                [farmer.nik, "04/2026", "8.400", "", ""],
+                [driver.nik, "03/2026", "16.800", "", ""],
+                [driver.nik, "04/2026", "16.800", "APBD Pemda", ""],
+                [farmer.nik, "02/2026", "8.400", "", "kuitansi"],
+            ),
+        )
+    assert batch.summary["counts"] == {"new": 3, "updated": 0, "unchanged": 0, "error": 2}
+    errors = [(row, column, message) for row, column, message in batch.summary["errors"]]
+    assert errors[0][:2] == (4, "Jumlah")
+    assert errors[0][2].startswith(
+        "Jumlah Rp 16.800 tidak sesuai aturan iuran: seharusnya Rp 8.400 (03/2026: Rp 8.400 (JKK Rp 5.000 + JKM "
+        "Rp 3.400) — keringanan 50 % JKK/JKM, PP 50/2025)"
+    )
+    assert errors[1][:2] == (6, "Alasan")
+    with on(datetime.date(2026, 4, 20)):
+        import_confirm(batch=batch, user=official)
+        staff_batch = import_upload(
+            user=staff_user,
+            kind=ImportBatch.Kind.CONTRIBUTIONS,
+            name="iuran.xlsx",
+            content=contribution_rows([driver.nik, "03/2026", "16.800", "", "Kuitansi: tarif lama"]),
+        )
+        assert staff_batch.summary["counts"]["new"] == 1
+        import_confirm(batch=staff_batch, user=staff_user)
+    assert sorted(Contribution.objects.values_list("participant_id", "month", "amount")) == sorted(
+        [
+            (farmer.pk, datetime.date(2026, 3, 1), 16_800),
+            (farmer.pk, datetime.date(2026, 4, 1), 8_400),
+            (driver.pk, datetime.date(2026, 4, 1), 16_800),
+            (driver.pk, datetime.date(2026, 3, 1), 16_800),
+        ]
+    )
+    overridden = Contribution.history.get(participant_id=driver.pk, month=datetime.date(2026, 3, 1))
+    assert overridden.history_change_reason == (
+        "Jumlah menyimpang dari aturan (seharusnya Rp 8.400): Kuitansi: tarif lama"
+    )
+
+
+def test_the_participant_page_and_the_whatsapp_reminder_name_the_amount_and_the_relief(client, official):
+    participant = worker(enrolled_on=datetime.date(2026, 10, 5), phone="081234567890", name="Rahmat Koto")
+    ContributionFactory(participant=participant, month=datetime.date(2026, 11, 1), amount=8_400)
+    stats_refresh(village_ids=[participant.village_id])
+    with on(datetime.date(2026, 12, 5)):
+        client.force_login(official)
+        detail = client.get(reverse("participants:detail", args=[participant.pk]))
+        rows, _total = follow_up_list(village=participant.village, month=datetime.date(2026, 12, 1))
+    text = " ".join(detail.text.split())
+    assert "Rp 8.400 — keringanan 50 % JKK/JKM, PP 50/2025" in text and "JKK Rp 5.000 + JKM Rp 3.400" in text
+    (row,) = rows
+    reminder = urllib.parse.unquote(row.whatsapp_url.split("text=")[1])
+    assert "Iuran per bulan: Rp 8.400 — keringanan 50 % JKK/JKM, PP 50/2025." in reminder
