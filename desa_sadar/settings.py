@@ -173,6 +173,8 @@ MEDIA_URL = "media/"
 MAX_UPLOAD_MB = env.int("MAX_UPLOAD_MB", default=10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A village's resident list is marked stale (and its denominators too) after this many months.
+RESIDENT_LIST_STALE_MONTHS = env.int("RESIDENT_LIST_STALE_MONTHS", default=12)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

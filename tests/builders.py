@@ -5,6 +5,9 @@ with their paid months, the participant import's columns. Single objects come fr
 from __future__ import annotations
 
 import datetime
+from io import BytesIO
+
+from openpyxl import Workbook
 
 from participants.models import FundingSource, Occupation, Participant
 from participants.stats import stats_refresh
@@ -55,3 +58,47 @@ def enrol(
         exit_reason=Participant.ExitReason.MOVED if exit_date else "",
         paid=list(paid),
     )
+
+
+# OpenSID's resident workbook columns (donjo-app/models/Import_model.php, KOLOM_IMPOR_KELUARGA), in order.
+OPENSID_HEADERS = [
+    "alamat", "dusun", "rw", "rt", "nama", "no_kk", "nik", "sex", "tempatlahir", "tanggallahir", "agama_id",
+    "pendidikan_kk_id", "pendidikan_sedang_id", "pekerjaan_id", "status_kawin", "kk_level", "warganegara_id",
+    "nama_ayah", "nama_ibu", "golongan_darah_id", "akta_lahir", "dokumen_pasport", "tanggal_akhir_paspor",
+    "dokumen_kitas", "ayah_nik", "ibu_nik", "akta_perkawinan", "tanggalperkawinan", "akta_perceraian",
+    "tanggalperceraian", "cacat_id", "cara_kb_id", "hamil", "ktp_el", "status_rekam", "alamat_sekarang",
+    "status_dasar",
+]  # fmt: skip
+
+
+def opensid_workbook(residents) -> bytes:
+    """An OpenSID resident export: each resident a dict of some OpenSID columns; the rest filled as OpenSID
+    fills them (codes, '-' and blanks), dates as yyyy-mm-dd text like OpenSID's export."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Penduduk"
+    sheet.append(OPENSID_HEADERS)
+    for number, resident in enumerate(residents, start=1):
+        row = {
+            "alamat": f"Jl. Lintas Sumatera No. {number}",
+            "rw": "001",
+            "rt": "002",
+            "no_kk": f"130207{number:010d}",
+            "tempatlahir": "SOLOK",
+            "agama_id": 1,
+            "pendidikan_kk_id": 5,
+            "status_kawin": 2,
+            "kk_level": 1,
+            "warganegara_id": 1,
+            "nama_ayah": "-",
+            "nama_ibu": "-",
+            "golongan_darah_id": 13,
+            "ktp_el": 2,
+            "status_rekam": 4,
+            "status_dasar": 1,
+            **resident,
+        }
+        sheet.append([row.get(header) for header in OPENSID_HEADERS])
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -11,6 +11,7 @@ import datetime
 
 import factory
 from django.contrib.auth.models import Group, User
+from django.utils import timezone
 
 from evaluations.models import ActionItem, EvaluationCycle, EvaluationStep, Rubric, VillageEvaluation
 from indicators import Pillar
@@ -26,6 +27,7 @@ from participants.models import (
 )
 from participants.months import add_months, month_range, month_start
 from villages.models import Activity, Agent, Assignment, Award, Budget, Commitment, ExportLog, Target, Village
+from villages.residents import Denominator, Resident, ResidentList, ResidentStatus
 
 BATANG_BARUS = "13.02.07.2006"  # Nagari Batang Barus, Kab. Solok: the officials' own village in the tests
 SIKALANG = "13.73.04.2010"  # Desa Sikalang, Kota Sawahlunto: the other village
@@ -274,3 +276,44 @@ class ActionItemFactory(factory.django.DjangoModelFactory):
     pillar = Pillar.AWARENESS
     owner = "Wali nagari"
     due_date = datetime.date(2023, 6, 30)
+
+
+# --- resident lists ----------------------------------------------------------------------------------------------
+
+
+class ResidentListFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ResidentList
+        django_get_or_create = ("village",)
+
+    village = factory.LazyFunction(village)
+    imported_at = factory.LazyFunction(timezone.now)
+    uploaded_by = factory.SubFactory(UserFactory)
+
+
+class ResidentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Resident
+
+    resident_list = factory.SubFactory(ResidentListFactory)
+    village = factory.SelfAttribute("resident_list.village")
+    name = factory.Sequence(lambda n: f"Warga {n}")
+    sex = Sex.MALE
+    birth_date = datetime.date(1980, 5, 1)
+    nik = factory.LazyAttributeSequence(lambda o, n: make_nik(birth_date=o.birth_date, sex=o.sex, serial=n + 1))
+    hamlet = "Koto"
+    occupation_id = 9
+    status = ResidentStatus.ALIVE
+
+
+class DenominatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Denominator
+
+    village = factory.LazyFunction(village)
+    as_of = factory.LazyFunction(timezone.localdate)
+    source = "data penduduk OpenSID"
+    alive = 100
+    aged_15 = 80
+    working = 60
+    informal = 40

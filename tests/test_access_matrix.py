@@ -209,6 +209,12 @@ ROWS: dict[str, Row] = {
         kwargs=lambda world: {"code": world.village.code, "table": "indikator", "fmt": "csv"},
         marker=village_name,
     ),
+    "dashboard:village_residents": Row(expect=scoped(), kwargs=village_code, marker=village_name),
+    "dashboard:village_residents_delete": Row(expect=scoped(official=405, staff=405, head=403), kwargs=village_code),
+    "dashboard:village_prospects": Row(expect=scoped(), kwargs=village_code, marker=village_name),
+    "dashboard:village_prospects_export": Row(
+        expect=scoped(), kwargs=lambda world: {"code": world.village.code, "fmt": "csv"}, marker=village_name
+    ),
     "dashboard:region_detail": Row(
         expect=scoped(), kwargs=lambda world: {"code": world.village.district.code}, marker=village_name
     ),

@@ -23,11 +23,14 @@ from tests.factories import (
     ClaimFactory,
     CommitmentFactory,
     ContributionFactory,
+    DenominatorFactory,
     EvaluationCycleFactory,
     EvaluationStepFactory,
     ExportLogFactory,
     ImportBatchFactory,
     ParticipantFactory,
+    ResidentFactory,
+    ResidentListFactory,
     RubricFactory,
     TargetFactory,
     UserFactory,
@@ -54,6 +57,8 @@ def one_of_each(batang_barus, superuser, official):
     ImportBatchFactory(uploaded_by=official, village=batang_barus)
     VillageMonthStat.objects.create(village=batang_barus, month=datetime.date(2024, 1, 1), enrolled=1, active=1)
     ApparatusHeadcount.objects.create(village=batang_barus, count=12, source="SOTK nagari", year=2024)
+    ResidentFactory(resident_list=ResidentListFactory(village=batang_barus, uploaded_by=official))
+    DenominatorFactory(village=batang_barus)
     rubric = RubricFactory(name="Rubrik uji admin")
     RubricItem.objects.create(
         rubric=rubric,

@@ -29,6 +29,7 @@ from villages.models import (
     Target,
     Village,
 )
+from villages.residents import Denominator, OccupationCode, Resident, ResidentList
 
 
 class InProgrammeFilter(admin.SimpleListFilter):
@@ -51,6 +52,16 @@ class RegencyAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "kind", "population", "population_year"]
     list_filter = ["kind"]
     search_fields = ["code", "name"]
+
+
+@admin.register(OccupationCode)
+class OccupationCodeAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Dukcapil's occupation codes: which count as working and as informal (BPU) in the resident denominators."""
+
+    list_display = ["code", "name", "working", "informal"]
+    list_editable = ["working", "informal"]
+    list_filter = ["working", "informal"]
+    search_fields = ["name"]
 
 
 @admin.register(District)
@@ -196,6 +207,39 @@ class ExportLogAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["user"]
     search_fields = ["user__username", "what"]
     date_hierarchy = "created_at"
+
+
+@admin.register(ResidentList)
+class ResidentListAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """Written by the resident import; deleted from the village's resident page."""
+
+    list_display = ["village", "imported_at", "uploaded_by"]
+    list_select_related = ["village", "uploaded_by"]
+    search_fields = ["village__name", "village__code"]
+
+
+@admin.register(Resident)
+class ResidentAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """Residents of the villages' lists, NIK masked (UU PDP: they are not participants)."""
+
+    list_display = ["name", "masked_nik", "village", "hamlet", "occupation", "status"]
+    list_filter = ["status", "village__district__regency"]
+    list_select_related = ["village", "occupation"]
+    search_fields = ["name", "village__name"]
+    exclude = ["nik", "birth_date"]
+    readonly_fields = ["masked_nik"]
+
+    @admin.display(description=_("NIK"))
+    def masked_nik(self, resident: Resident) -> str:
+        return resident.masked_nik
+
+
+@admin.register(Denominator)
+class DenominatorAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["village", "hamlet", "as_of", "source", "alive", "aged_15", "working", "informal"]
+    list_select_related = ["village"]
+    search_fields = ["village__name", "hamlet"]
+    date_hierarchy = "as_of"
 
 
 class AssignmentInline(ScopedAdminMixin, admin.TabularInline):

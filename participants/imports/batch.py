@@ -32,11 +32,12 @@ from participants.imports.contribution_rows import ContributionRows
 from participants.imports.kinds import STATUS_LABELS, ImportKind, RowResult
 from participants.imports.participant_rows import ParticipantRows
 from participants.imports.reading import ImportFileError, Table, check_upload, read_table
+from participants.imports.resident_rows import ResidentRows
 from participants.models import ImportBatch
 from villages.models import ExportLog, Village
 
 # Every kind of import, by its ImportBatch.Kind value (also its slug in URLs).
-KINDS: dict[str, type[ImportKind]] = {kind.key: kind for kind in (ParticipantRows, ContributionRows)}
+KINDS: dict[str, type[ImportKind]] = {kind.key: kind for kind in (ParticipantRows, ContributionRows, ResidentRows)}
 CHUNK = 1000
 PREVIEW_ERRORS = 500
 PREVIEW_ROWS = 1000

@@ -38,11 +38,14 @@ from tests.factories import (
     ClaimFactory,
     CommitmentFactory,
     ContributionFactory,
+    DenominatorFactory,
     EvaluationCycleFactory,
     EvaluationStepFactory,
     ExportLogFactory,
     ImportBatchFactory,
     ParticipantFactory,
+    ResidentFactory,
+    ResidentListFactory,
     TargetFactory,
     UserFactory,
     default_rubric,
@@ -51,6 +54,7 @@ from villages.access import ROLE_OFFICIAL, ROLE_STAFF
 from villages.admin_scope import ScopedAdminMixin
 from villages.designation import ApparatusHeadcount, DesignationCriterion
 from villages.models import Village
+from villages.residents import OccupationCode
 
 
 def _evaluation(village: Village) -> VillageEvaluation:
@@ -79,6 +83,9 @@ BUILDERS: dict[str, Callable[[Village], models.Model]] = {
     "participants.villagemonthstat": lambda village: VillageMonthStat.objects.get_or_create(
         village=village, month=datetime.date(2019, 1, 1)
     )[0],
+    "villages.residentlist": lambda village: ResidentListFactory(village=village),
+    "villages.resident": lambda village: ResidentFactory(resident_list=ResidentListFactory(village=village)),
+    "villages.denominator": lambda village: DenominatorFactory(village=village),
     "evaluations.villageevaluation": _evaluation,
     "evaluations.pillarscore": lambda village: PillarScore.objects.get_or_create(
         evaluation=_evaluation(village), pillar=Pillar.GROWTH
@@ -103,6 +110,7 @@ BRANCH_ONLY: dict[str, Callable[[], models.Model]] = {
     "participants.occupationsector": lambda: OccupationSector.objects.order_by("pk").first(),
     "participants.coveragerule": lambda: CoverageRule.objects.order_by("pk").first(),
     "villages.designationcriterion": lambda: DesignationCriterion.objects.order_by("pk").first(),
+    "villages.occupationcode": lambda: OccupationCode.objects.get(code=85),
 }
 
 
