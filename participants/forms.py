@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import DateField, MonthField, RupiahField
 from core.parsing import normalise_digits
 from participants.models import Claim, Contribution, FundingSource, ImportBatch, Participant, Programme, Sex
-from participants.services import PAYMENT_PERIODS
+from participants.services import PAYMENT_PERIODS, participant_nik_problem
+from villages.access import is_branch_user
 from villages.models import Village
 
 
@@ -59,6 +60,7 @@ class ParticipantForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["sex"].choices = Sex.choices  # radio buttons without the empty "---------"
         village_field_for(self, user)
         if self.only_village is not None and not self.instance.pk:
@@ -72,6 +74,17 @@ class ParticipantForm(forms.ModelForm):
 
     def clean_phone(self) -> str:
         return normalise_digits(self.cleaned_data.get("phone") or "")
+
+    def validate_unique(self) -> None:
+        """A NIK registered already is told as the services tell it: where and whose only to those who may know."""
+        nik = self.cleaned_data.get("nik")
+        problem = nik and participant_nik_problem(user=self.user, nik=nik, exclude_pk=self.instance.pk)
+        if problem:
+            self.add_error("nik", problem)
+        try:
+            self.instance.validate_unique(exclude={*self._get_validation_exclusions(), "nik"})
+        except ValidationError as error:
+            self._update_errors(error)
 
 
 class ParticipantExitForm(forms.Form):
@@ -147,9 +160,21 @@ class ClaimForm(forms.ModelForm):
         fields = ["programme", "event_date", "paid_on", "amount", "notes"]
         widgets = {"programme": forms.RadioSelect, "notes": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, **kwargs):
+    override_reason = forms.CharField(
+        label=_("Alasan klaim di luar aturan"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "Khusus staf cabang: isi hanya bila klaim memang benar walau program, masa perlindungan atau "
+            "jumlahnya di luar aturan. Alasan ini tercatat di riwayat klaim."
+        ),
+    )
+
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["programme"].choices = Programme.choices
+        if not is_branch_user(user):  # village officials record claims within the rules, or ask the branch
+            self.fields.pop("override_reason")
 
     def clean(self):
         cleaned = super().clean()

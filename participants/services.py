@@ -10,18 +10,21 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from core.dates import date_range_error, earliest_month, month_range_error
+from core.formatting import format_rupiah
 from participants import selectors
-from participants.coverage import payable_problems
-from participants.models import Claim, Contribution, Participant
+from participants.coverage import PAY_AHEAD_MONTHS, CoverageStatus, participant_status, payable_problems
+from participants.models import Claim, Contribution, Participant, Programme
 from participants.months import add_months, month_start
-from participants.rules import Due, RuleBook, amount_mismatch, contribution_due, override_reason_text
+from participants.rules import Due, RuleBook, amount_mismatch, contribution_due, jkm_benefit, override_reason_text
 from participants.stats import stats_refresh
 from villages.access import is_branch_user
 from villages.models import Village
@@ -39,13 +42,91 @@ def _check_participant(*, user, participant: Participant) -> None:
         raise PermissionDenied(_("Peserta ini di luar wilayah tugas Anda."))
 
 
+NIK_ELSEWHERE = _(
+    "NIK ini sudah terdaftar di desa lain. Untuk memeriksa atau memindahkannya, hubungi staf "
+    "BPJS Ketenagakerjaan Cabang Solok."
+)
+
+
+def participant_nik_problem(*, user, nik: str, exclude_pk: int | None = None) -> str | None:
+    """Why `nik` cannot be registered (again) by `user`, or None. Branch staff learn whose NIK it is and
+    where; a village official learns only that it is registered in another village and whom to ask."""
+    existing = Participant.objects.filter(nik=nik).exclude(pk=exclude_pk).select_related("village").first()
+    if existing is None:
+        return None
+    if is_branch_user(user) or Village.objects.for_user(user).filter(pk=existing.village_id).exists():
+        return _("NIK ini sudah terdaftar atas nama %(name)s di %(village)s.") % {
+            "name": existing.name,
+            "village": existing.village,
+        }
+    return str(NIK_ELSEWHERE)
+
+
+def dates_problems(
+    *, enrolled_on: datetime.date | None, exit_date: datetime.date | None, paid_months: Iterable[datetime.date]
+) -> dict[str, str]:
+    """What in the enrolment and exit dates contradicts the recorded history (paid months before the
+    enrolment month or after the exit month), or lies outside the plausible range (core.dates); by field."""
+    problems: dict[str, str] = {}
+    paid = sorted(paid_months)
+    if enrolled_on is not None:
+        problems["enrolled_on"] = date_range_error(enrolled_on) or ""
+        before = [month for month in paid if month < month_start(enrolled_on)]
+        if before and not problems["enrolled_on"]:
+            problems["enrolled_on"] = _(
+                "Bulan %(months)s sudah dibayar sebelum tanggal daftar ini; tanggal daftar paling lambat %(last)s."
+            ) % {"months": _month_list(before), "last": f"{before[0]:%d/%m/%Y}"}
+    if exit_date is not None:
+        problems["exit_date"] = date_range_error(exit_date) or ""
+        after = [month for month in paid if month > month_start(exit_date)]
+        if after and not problems["exit_date"]:
+            problems["exit_date"] = _(
+                "Bulan %(months)s sudah dibayar sesudah tanggal keluar ini; tanggal keluar paling awal %(first)s."
+            ) % {"months": _month_list(after), "first": f"{after[-1]:%d/%m/%Y}"}
+    return {name: message for name, message in problems.items() if message}
+
+
+def _month_list(months: list[datetime.date]) -> str:
+    shown = ", ".join(f"{month:%m/%Y}" for month in months[:6])
+    return shown + (_(" dan %(n)s bulan lain") % {"n": len(months) - 6} if len(months) > 6 else "")
+
+
+def _check_participant_fields(*, user, participant: Participant) -> None:
+    """The rules every path (form, import, API, sync) meets: the NIK told as the user may know it, dates in
+    range and consistent with the paid months. Raises ValidationError."""
+    errors: dict[str, str] = {}
+    if participant.nik:
+        problem = participant_nik_problem(user=user, nik=participant.nik, exclude_pk=participant.pk)
+        if problem:
+            errors["nik"] = problem
+    paid = participant.contributions.values_list("month", flat=True) if participant.pk else []
+    errors.update(
+        dates_problems(enrolled_on=participant.enrolled_on, exit_date=participant.exit_date, paid_months=paid)
+    )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save_participant(*, user, participant: Participant) -> None:
+    _check_participant_fields(user=user, participant=participant)
+    participant.full_clean()
+    try:
+        with transaction.atomic():  # a savepoint: the same NIK registered at the same moment
+            participant.save()
+    except IntegrityError:
+        if participant.nik and Participant.objects.filter(nik=participant.nik).exclude(pk=participant.pk).exists():
+            raise ValidationError(
+                {"nik": participant_nik_problem(user=user, nik=participant.nik, exclude_pk=participant.pk)}
+            ) from None
+        raise
+
+
 @transaction.atomic
 def participant_register(*, user, village: Village, **fields) -> Participant:
     """Register a worker in `village`; raises ValidationError (Indonesian messages) on bad data."""
     _check_village(user=user, village=village)
     participant = Participant(village=village, **fields)
-    participant.full_clean()
-    participant.save()
+    _save_participant(user=user, participant=participant)
     return participant
 
 
@@ -56,8 +137,7 @@ def participant_update(*, user, participant: Participant, **changes) -> Particip
         _check_village(user=user, village=changes["village"])
     for name, value in changes.items():
         setattr(participant, name, value)
-    participant.full_clean()
-    participant.save()
+    _save_participant(user=user, participant=participant)
     return participant
 
 
@@ -122,6 +202,8 @@ def contribution_record(
     problems = payable_problems(enrolled_on=participant.enrolled_on, exit_date=participant.exit_date, months=covered)
     if problems:
         raise ValidationError({"first_month": problems})
+    _check_payment_dates(months=covered, paid_on=paid_on, month_field="first_month")
+    _lock_participants([participant.pk])
     already = sorted(participant.contributions.filter(month__in=covered).values_list("month", flat=True))
     if already:
         raise ValidationError(
@@ -155,9 +237,40 @@ def contribution_record(
     for contribution in recorded:
         contribution.full_clean(validate_unique=False, validate_constraints=False)
     # One insert and one refresh of the analytics table for the whole payment, not one per month.
-    bulk_create_with_history(recorded, Contribution, default_user=user, default_change_reason=reason)
+    with _paid_twice_refused(months=covered, field="first_month"):
+        bulk_create_with_history(recorded, Contribution, default_user=user, default_change_reason=reason)
     stats_refresh(village_ids=[participant.village_id], since=covered[0])
     return recorded
+
+
+def _check_payment_dates(*, months: list[datetime.date], paid_on: datetime.date, month_field: str) -> None:
+    """Contribution months from the programme's start (their end, PAY_AHEAD_MONTHS ahead, is the payable
+    rule's own: `coverage.payable_problems`), payment dates in the plausible range up to today."""
+    errors = {}
+    if months[0] < earliest_month():
+        errors[month_field] = month_range_error(months[0], horizon_months=PAY_AHEAD_MONTHS)
+    if date_range_error(paid_on):
+        errors["paid_on"] = date_range_error(paid_on)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _lock_participants(ids: Iterable[int]) -> None:
+    """Lock the participants' rows until the transaction ends: a second submit of the same payment (a
+    double tap, two officials) waits here and then finds the months paid, instead of a duplicate."""
+    list(Participant.objects.select_for_update().filter(pk__in=list(ids)).order_by("pk").values_list("pk", flat=True))
+
+
+@contextmanager
+def _paid_twice_refused(*, months: list[datetime.date], field: str):
+    """A savepoint around the insert: where the row lock does not serialise the writers (SQLite), the
+    unique participant+month constraint answers the same "sudah dibayar" as the check before it."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as error:
+        message = _("Bulan %(months)s sudah dibayar; pilih bulan lain.") % {"months": _month_list(months)}
+        raise ValidationError({field: message}) from error
 
 
 def contributions_record_month(
@@ -180,11 +293,27 @@ def contributions_record_month(
     month = month_start(month)
     if paid_on > timezone.localdate():
         raise ValidationError({"paid_on": _("Tanggal bayar tidak boleh di masa depan.")})
+    _check_payment_dates(months=[month], paid_on=paid_on, month_field="month")
+    wanted = {int(pk) for pk in participant_ids}
+    if not wanted:
+        raise ValidationError(_("Belum ada peserta yang dicentang; centang peserta yang sudah membayar."))
     rules = RuleBook.load()
     rules.rate_for(month)  # no rate for the month: refused before anything is written
-    wanted = {int(pk) for pk in participant_ids}
     with transaction.atomic():
+        _lock_participants(wanted)
         payers = list(selectors.contributions_due_month(village=village, month=month).filter(pk__in=wanted, paid=False))
+        if not payers:
+            paid = selectors.contributions_due_month(village=village, month=month).filter(pk__in=wanted, paid=True)
+            raise ValidationError(
+                {
+                    "month": (
+                        _("Iuran bulan %(month)s peserta yang dicentang sudah dibayar.")
+                        if paid.exists()
+                        else _("Peserta yang dicentang tidak dapat membayar bulan %(month)s.")
+                    )
+                    % {"month": f"{month:%m/%Y}"}
+                }
+            )
         for participant in payers:
             problems = payable_problems(
                 enrolled_on=participant.enrolled_on, exit_date=participant.exit_date, months=[month]
@@ -203,7 +332,8 @@ def contributions_record_month(
             )
             for participant in payers
         ]
-        bulk_create_with_history(contributions, Contribution, batch_size=500, default_user=user)
+        with _paid_twice_refused(months=[month], field="month"):
+            bulk_create_with_history(contributions, Contribution, batch_size=500, default_user=user)
         if contributions:
             stats_refresh(village_ids=[village.pk], since=month)
     return len(contributions)
@@ -219,10 +349,46 @@ def claim_record(
     amount: int,
     paid_on: datetime.date | None = None,
     notes: str = "",
+    override_reason: str = "",
 ) -> Claim:
+    """Record a benefit paid (or due) to a participant.
+
+    A claim is for a programme the participant holds, for an event in a month they were covered (aktif,
+    or menunggak within the grace: `coverage.participant_status`), with a positive amount, and for JKM at
+    the benefit the rules data set (`rules.jkm_benefit`). Branch staff may record one that departs from
+    these with a written `override_reason`, kept in the claim's history; dates are always in range.
+    """
     _check_participant(user=user, participant=participant)
-    if event_date < participant.enrolled_on:
-        raise ValidationError({"event_date": _("Tanggal kejadian sebelum peserta terdaftar.")})
+    errors = {}
+    for name, day in (("event_date", event_date), ("paid_on", paid_on)):
+        if day is not None and date_range_error(day):
+            errors[name] = date_range_error(day)
+    if not errors and event_date < participant.enrolled_on:
+        errors["event_date"] = _("Tanggal kejadian sebelum peserta terdaftar.")
+    if paid_on and not errors and paid_on < event_date:
+        errors["paid_on"] = _("Tanggal dibayar tidak boleh sebelum tanggal kejadian.")
+    if amount is None or amount <= 0:
+        errors["amount"] = _("Jumlah manfaat harus lebih dari nol.")
+    if errors:
+        raise ValidationError(errors)
+    departures = _claim_departures(participant=participant, programme=programme, event_date=event_date, amount=amount)
+    reason = override_reason.strip()
+    if departures and not (reason and is_branch_user(user)):
+        hint = (
+            _(" Bila klaim ini memang benar, isi alasannya.")
+            if is_branch_user(user)
+            else _(" Bila klaim ini memang benar, minta staf cabang mencatatnya.")
+        )
+        raise ValidationError({field: message + hint for field, message in departures.items()})
+    if reason and not is_branch_user(user):
+        raise ValidationError({"notes": _("Hanya staf cabang yang dapat mencatat klaim di luar aturan.")})
+    if departures:
+        # The whole of it in the notes (kept in every history record), its start as the change reason.
+        said = _("Di luar aturan klaim (%(what)s) dengan alasan: %(reason)s") % {
+            "what": " ".join(departures.values()),
+            "reason": reason,
+        }
+        notes = f"{notes.strip()}\n{said}".strip()
     claim = Claim(
         participant=participant,
         programme=programme,
@@ -233,7 +399,57 @@ def claim_record(
         recorded_by=user,
     )
     claim.full_clean()
-    if paid_on and paid_on < event_date:
-        raise ValidationError({"paid_on": _("Tanggal dibayar tidak boleh sebelum tanggal kejadian.")})
+    if departures:
+        claim._change_reason = (_("Klaim di luar aturan: %(reason)s") % {"reason": reason})[:100]
     claim.save()
     return claim
+
+
+def _claim_departures(*, participant: Participant, programme: str, event_date: datetime.date, amount: int) -> dict:
+    """Where a claim departs from the rules (programme held, covered at the event, JKM's benefit), by field."""
+    departures = {}
+    if programme not in participant.programmes:
+        departures["programme"] = _("Peserta tidak ikut program %(programme)s.") % {"programme": programme}
+    status = participant_status(participant, event_date)
+    if status not in (CoverageStatus.ACTIVE, CoverageStatus.ARREARS):
+        departures["event_date"] = _(
+            "Pada bulan kejadian %(month)s peserta tidak terlindungi (%(status)s); klaim hanya untuk kejadian "
+            "saat aktif atau masih dalam masa tenggang."
+        ) % {"month": f"{event_date:%m/%Y}", "status": status.label if status else _("belum terdaftar")}
+    benefit = jkm_benefit(day=event_date)
+    if programme == Programme.JKM and benefit is not None and amount != benefit:
+        departures["amount"] = _("Manfaat JKM adalah %(benefit)s.") % {"benefit": format_rupiah(benefit)}
+    return departures
+
+
+CORRECTABLE_FIELDS = ("amount", "paid_on", "channel", "funding_source")
+
+
+@transaction.atomic
+def contribution_correct(*, user, contribution: Contribution, reason: str, **changes) -> Contribution:
+    """Change a paid month: only branch staff, only with a written `reason`, which the history keeps.
+
+    The one way a recorded month changes (the payment form, the monthly screen and the imports refuse it),
+    so a paid month stays as recorded unless someone accountable says why it was wrong.
+    """
+    _check_participant(user=user, participant=contribution.participant)
+    if not is_branch_user(user):
+        raise PermissionDenied(_("Hanya staf cabang yang dapat mengoreksi iuran yang sudah dibayar."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Tulis alasan koreksi; alasan ini tercatat di riwayat iuran.")})
+    unknown = set(changes) - set(CORRECTABLE_FIELDS)
+    if unknown:
+        raise ValidationError(
+            _("Bagian ini tidak dapat dikoreksi: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
+        )
+    for name, value in changes.items():
+        setattr(contribution, name, value)
+    if contribution.amount is None or contribution.amount <= 0:
+        raise ValidationError({"amount": _("Jumlah iuran harus lebih dari nol.")})
+    if date_range_error(contribution.paid_on):
+        raise ValidationError({"paid_on": date_range_error(contribution.paid_on)})
+    contribution.full_clean()
+    contribution._change_reason = (_("Koreksi staf cabang: %(reason)s") % {"reason": reason.strip()})[:100]
+    contribution.save()
+    stats_refresh(village_ids=[contribution.participant.village_id], since=contribution.month)
+    return contribution

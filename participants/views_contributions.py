@@ -132,7 +132,7 @@ def contributions_monthly(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
     participant = selectors.participant_get(user=request.user, pk=pk)
-    form = ClaimForm(request.POST or None)
+    form = ClaimForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.claim_record(user=request.user, participant=participant, **form.cleaned_data)

@@ -79,7 +79,12 @@ def import_preview(request: HttpRequest, pk) -> HttpResponse:
         if not request.user.has_perm(KINDS[batch.kind].permission):
             raise PermissionDenied
         try:
-            written = import_confirm(batch=batch, user=request.user)
+            written = import_confirm(
+                batch=batch,
+                user=request.user,
+                update_rows=[row for row in request.POST.getlist("update") if row.isdigit()],
+                update_all=request.POST.get("update_all") == "1",
+            )
         except ImportFileError as error:
             messages.error(request, str(error))
         except IntegrityError:
@@ -92,6 +97,7 @@ def import_preview(request: HttpRequest, pk) -> HttpResponse:
             messages.success(
                 request,
                 f"Impor selesai: {written['new']} baru, {written['updated']} diubah, "
+                f"{written['skipped']} perubahan tidak dipilih (dilewati), "
                 f"{written['unchanged']} tetap, {written['error']} baris ditolak.",
             )
         return redirect("participants:import_preview", pk=batch.pk)
@@ -108,6 +114,7 @@ def import_preview(request: HttpRequest, pk) -> HttpResponse:
             "rows_shown_all": len(summary.get("rows", [])) == sum(summary.get("counts", {}).values()),
             "ignored": summary.get("ignored", []),
             "written": summary.get("written"),
+            "differences": summary.get("differences", []),
             "kind": batch.kind,
         },
     )

@@ -16,7 +16,7 @@ task queue.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from itertools import islice
 from pathlib import Path
 
@@ -74,30 +74,83 @@ def import_upload(*, user, kind: str, name: str, content: bytes, village: Villag
     return batch
 
 
-def import_confirm(*, batch: ImportBatch, user) -> dict[str, int]:
-    """Re-validate the batch and write every valid row in one transaction. Returns the counts written."""
+class ImportChanged(ImportFileError):
+    """The data changed since the preview: a row's decision would differ. Nothing was written; the batch
+    holds a fresh preview with those rows marked."""
+
+
+def _decision(result: RowResult, kind: type[ImportKind]) -> list:
+    """What the preview told the user a row will do: its status and its detail (the changes old → new,
+    or what to fix)."""
+    return [result.row, result.status, _row_detail(result, kind)]
+
+
+def import_confirm(
+    *,
+    batch: ImportBatch,
+    user,
+    update_rows: Collection[int] = (),
+    update_all: bool = False,
+) -> dict[str, int]:
+    """Re-validate the batch and write every valid row in one transaction. Returns the counts written.
+
+    Confirmation applies exactly the decisions the preview showed (kept in the batch's summary): if any row
+    would now be decided otherwise (a NIK registered by hand meanwhile, a field changed), nothing is written,
+    the batch gets a fresh preview with those rows marked, and ImportChanged is raised. A row that changes
+    an existing record is applied only when the user chose it: its row number in `update_rows`, or
+    `update_all` after seeing them; the others are counted as skipped."""
     if batch.uploaded_by_id != user.pk:
         raise PermissionDenied
     if batch.status == ImportBatch.Status.CONFIRMED:
         raise ImportFileError("Berkas ini sudah dikonfirmasi sebelumnya.")
     table = _batch_table(batch)
     kind = KINDS[batch.kind](user=user, village=batch.village)
+    kind.change_reason = f"impor {batch.original_name} {timezone.localdate():%d/%m/%Y}"
     counts = dict.fromkeys(STATUS_LABELS, 0)
-    with transaction.atomic():
-        # A second click on "Simpan" waits here, then finds the batch confirmed.
-        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        if locked.status == ImportBatch.Status.CONFIRMED:
-            raise ImportFileError("Berkas ini sudah dikonfirmasi sebelumnya.")
-        for results in validate_rows(table=table, kind=kind):
-            for result in results:
-                counts[result.status] += 1
-            kind.apply(results)
-        batch.status = ImportBatch.Status.CONFIRMED
-        batch.confirmed_at = timezone.now()
-        batch.summary = {**batch.summary, "written": counts}
-        batch.save(update_fields=["status", "confirmed_at", "summary"])
-        kind.finish()
+    chosen = {int(row) for row in update_rows}
+    previewed = iter(batch.summary.get("decisions", []))
+    try:
+        with transaction.atomic():
+            # A second click on "Simpan" waits here, then finds the batch confirmed.
+            locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+            if locked.status == ImportBatch.Status.CONFIRMED:
+                raise ImportFileError("Berkas ini sudah dikonfirmasi sebelumnya.")
+            for results in validate_rows(table=table, kind=kind):
+                for result in results:
+                    if _decision(result, type(kind)) != next(previewed, None):
+                        raise ImportChanged("")  # rolls back whatever earlier chunks wrote
+                    if result.status == "updated" and not (update_all or result.row in chosen):
+                        result.status = "skipped"
+                    counts[result.status] += 1
+                kind.apply(results)
+            if next(previewed, None) is not None:
+                raise ImportChanged("")
+            batch.status = ImportBatch.Status.CONFIRMED
+            batch.confirmed_at = timezone.now()
+            batch.summary = {**batch.summary, "written": counts}
+            batch.save(update_fields=["status", "confirmed_at", "summary"])
+            kind.finish()
+    except ImportChanged:
+        _repreview(batch=batch, user=user)
+        changed = len(batch.summary["differences"])
+        raise ImportChanged(
+            f"Data berubah sejak pratinjau: {changed} baris kini diputuskan lain (ditandai di bawah). "
+            "Tidak ada yang disimpan; periksa pratinjau baru ini lalu simpan lagi."
+        ) from None
     return counts
+
+
+def _repreview(*, batch: ImportBatch, user) -> None:
+    """Classify the batch again and keep the fresh preview, marking the rows decided otherwise than before."""
+    before = {row: [status, detail] for row, status, detail in batch.summary.get("decisions", [])}
+    table = _batch_table(batch)
+    kind = KINDS[batch.kind](user=user, village=batch.village)
+    summary = _summarise(validate_rows(table=table, kind=kind), table, type(kind))
+    summary["differences"] = [
+        row for row, status, detail in summary["decisions"] if before.get(row) != [status, detail]
+    ] + sorted(set(before) - {row for row, _, _ in summary["decisions"]})
+    batch.summary = summary
+    batch.save(update_fields=["summary"])
 
 
 def import_rejected_workbook(*, batch: ImportBatch, user) -> bytes:
@@ -146,13 +199,15 @@ def _batch_table(batch: ImportBatch) -> Table:
 
 
 def _summarise(batches: Iterator[list[RowResult]], table: Table, kind: type[ImportKind]) -> dict:
-    counts = dict.fromkeys(STATUS_LABELS, 0)
+    counts = {status: 0 for status in STATUS_LABELS if status != "skipped"}  # skipped: decided at confirmation
     errors: list = []
     errors_total = 0
     rows: list = []
+    decisions: list = []
     for results in batches:
         for result in results:
             counts[result.status] += 1
+            decisions.append(_decision(result, kind))
             errors_total += len(result.errors)
             for column, message in result.errors:
                 if len(errors) < PREVIEW_ERRORS:
@@ -165,6 +220,8 @@ def _summarise(batches: Iterator[list[RowResult]], table: Table, kind: type[Impo
         "errors_total": errors_total,
         "rows": rows,
         "ignored": table.ignored,
+        # Every row's decision as previewed: confirmation applies these or nothing (`import_confirm`).
+        "decisions": decisions,
     }
 
 
@@ -172,4 +229,6 @@ def _row_detail(result: RowResult, kind: type[ImportKind]) -> str:
     """What a row changes (updated) or what to fix in it (error), for the preview table."""
     if result.errors:
         return "; ".join(f"{column}: {message}" for column, message in result.errors)
-    return ", ".join(kind.header_of(name) for name in result.changed)
+    return "; ".join(f"{header}: {old} → {new}" for header, old, new in result.diff) or ", ".join(
+        kind.header_of(name) for name in result.changed
+    )

@@ -27,8 +27,9 @@ if TYPE_CHECKING:
     from participants.imports.reading import Table
     from villages.models import Village
 
-# What a row does on confirmation, and its word in the preview.
-STATUS_LABELS = {"new": "baru", "updated": "diubah", "unchanged": "tetap", "error": "salah"}
+# What a row does on confirmation, and its word in the preview. "skipped": a changed row the user did not
+# choose to apply (only on confirmation; the preview says "updated").
+STATUS_LABELS = {"new": "baru", "updated": "diubah", "unchanged": "tetap", "error": "salah", "skipped": "dilewati"}
 
 
 @dataclass
@@ -40,6 +41,8 @@ class RowResult:
     status: str = "error"
     errors: list[tuple[str, str]] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
+    # For an updated row: (column header, old value, new value) of every changed field, as the preview shows them.
+    diff: list[tuple[str, str, str]] = field(default_factory=list)
     label: str = ""
     obj: object = None
 
@@ -66,6 +69,8 @@ class ImportKind(ABC):
     def __init__(self, *, user, village: Village | None) -> None:
         self.user = user
         self.village = village
+        # The audit history's reason for what a confirmation writes ("impor <file> <date>"), set by the batch.
+        self.change_reason = ""
 
     @abstractmethod
     def parse(self, table: Table, number: int, cells: tuple) -> RowResult:
@@ -118,12 +123,15 @@ class RefreshesStatistics(ImportKind):
             stats_refresh(village_ids=self.touched_villages, since=self.touched_since)
 
 
-def write_with_history(results: list[RowResult], *, model: type[models.Model], user) -> None:
-    """Insert a chunk's new rows and update its changed ones in bulk, each with its audit history."""
+def write_with_history(results: list[RowResult], *, model: type[models.Model], user, reason: str = "") -> None:
+    """Insert a chunk's new rows and update its changed ones in bulk, each with its audit history (a full
+    record per object, so the history shows the changed fields as it does for a form's change, and
+    `reason`, e.g. "impor peserta.xlsx 15/06/2025", as its change reason)."""
     created = [result.obj for result in results if result.status == "new"]
     updated = [result.obj for result in results if result.status == "updated"]
+    reason = reason[:100] or None
     if created:
-        bulk_create_with_history(created, model, batch_size=500, default_user=user)
+        bulk_create_with_history(created, model, batch_size=500, default_user=user, default_change_reason=reason)
     if updated:
         fields = {name for result in results if result.status == "updated" for name in result.changed}
         if any(field.name == "updated_at" for field in model._meta.concrete_fields):
@@ -132,7 +140,9 @@ def write_with_history(results: list[RowResult], *, model: type[models.Model], u
             for obj in updated:
                 obj.updated_at = now
             fields.add("updated_at")
-        bulk_update_with_history(updated, model, fields=sorted(fields), batch_size=500, default_user=user)
+        bulk_update_with_history(
+            updated, model, fields=sorted(fields), batch_size=500, default_user=user, default_change_reason=reason
+        )
 
 
 @functools.lru_cache(maxsize=32)

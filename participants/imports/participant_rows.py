@@ -1,21 +1,26 @@
 """Participant rows: a village's list of workers, each row registering a new participant or updating one.
 
-A row whose NIK is already registered in the user's villages updates that participant (the changed
-fields are listed in the preview); a NIK registered in another village is an error naming where.
-The checks are the model's own (`Participant.clean`, NIK against birth date and sex), so a row is
-accepted exactly when the registration form would accept it.
+A row whose NIK is already registered in the user's villages would update that participant: the preview
+shows every changed field old → new, and the change is applied only when the user chooses it
+(`batch.import_confirm`). A change that contradicts the recorded history (enrolment after paid months,
+exit before them) or a date outside the plausible range is an error row, as in the services
+(`services.dates_problems`). A NIK registered in another village is an error that, like the registration
+form, tells a village official only whom to ask. The checks are the model's own (`Participant.clean`, NIK
+against birth date and sex), so a row is accepted exactly when the registration form would accept it.
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.utils import timezone
 
+from core.formatting import format_rupiah
 from core.parsing import parse_date, parse_rupiah, text
 from participants.imports.columns import Column
 from participants.imports.kinds import RefreshesStatistics, RowResult, choice_labels, write_with_history
 from participants.imports.reading import Table
-from participants.models import FundingSource, ImportBatch, Occupation, Participant
+from participants.models import Contribution, FundingSource, ImportBatch, Occupation, Participant
 from participants.months import month_start
 from participants.parsing import (
     NikProblem,
@@ -27,6 +32,7 @@ from participants.parsing import (
     parse_sex,
     parse_yes_no,
 )
+from participants.services import NIK_ELSEWHERE, dates_problems
 from villages.models import Village
 
 # The fields a row sets; the rest (exit, history) stays as it is.
@@ -200,6 +206,11 @@ class ParticipantRows(RefreshesStatistics):
         niks = [r.obj["nik"] for r in results if r.obj.get("nik")]
         kpjs = [r.obj["kpj"] for r in results if r.obj.get("kpj")]
         existing = {p.nik: p for p in Participant.objects.filter(nik__in=niks).select_related("village")}
+        self.paid: dict[int, list] = {}
+        for participant_id, month in Contribution.objects.filter(
+            participant__in=[p.pk for p in existing.values() if p.village_id in self.scope_ids]
+        ).values_list("participant_id", "month"):
+            self.paid.setdefault(participant_id, []).append(month)
         kpj_owner = dict(Participant.objects.filter(kpj__in=kpjs).values_list("kpj", "nik"))
         for result in results:
             values = result.obj
@@ -219,10 +230,8 @@ class ParticipantRows(RefreshesStatistics):
                     result.fail("No KPJ", "Nomor KPJ ini sudah dipakai peserta lain.")
             current = existing.get(nik) if nik else None
             if current is not None and current.village_id not in self.scope_ids:
-                result.fail(
-                    "NIK",
-                    f"NIK ini sudah terdaftar atas nama {current.name} di {current.village}, di luar wilayah Anda.",
-                )
+                result.fail("NIK", str(NIK_ELSEWHERE))
+                result.obj = None
                 continue
             self._build(result, current)
 
@@ -253,6 +262,13 @@ class ParticipantRows(RefreshesStatistics):
         try:
             participant.clean_fields(exclude=["village"])
             participant.clean()
+            problems = dates_problems(
+                enrolled_on=participant.enrolled_on,
+                exit_date=participant.exit_date,
+                paid_months=self.paid.get(current.pk, []) if current else [],
+            )
+            if problems:
+                raise ValidationError(problems)
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 for message in messages:
@@ -265,11 +281,29 @@ class ParticipantRows(RefreshesStatistics):
             result.changed = [
                 name for name in PARTICIPANT_FIELDS if getattr(participant, name) != getattr(current, name)
             ]
+            result.diff = [
+                (self.header_of(name), shown(current, name), shown(participant, name)) for name in result.changed
+            ]
             result.status = "updated" if result.changed else "unchanged"
         result.obj = participant
 
     def apply(self, results: list[RowResult]) -> None:
-        write_with_history(results, model=Participant, user=self.user)
+        write_with_history(results, model=Participant, user=self.user, reason=self.change_reason)
         for result in results:
             if result.status in ("new", "updated"):
                 self.touched(result.obj.village_id, month_start(result.obj.enrolled_on))
+
+
+def shown(obj: Model, name: str) -> str:
+    """A field's value as the pages write it: dd/mm/yyyy, Rupiah, a choice's label, Ya/Tidak, "-" for empty."""
+    value = getattr(obj, name)
+    if value in (None, ""):
+        return "-"
+    if name == "monthly_income":
+        return format_rupiah(value)
+    if isinstance(value, bool):
+        return "Ya" if value else "Tidak"
+    if hasattr(value, "strftime"):
+        return f"{value:%d/%m/%Y}"
+    display = getattr(obj, f"get_{name}_display", None)
+    return str(display()) if display else str(value)

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from participants import services
 from participants.models import Claim, Contribution, Participant
-from tests.factories import ContributionFactory, ParticipantFactory, UserFactory, make_nik
+from tests.factories import ContributionFactory, ParticipantFactory, PayingParticipantFactory, UserFactory, make_nik
 from villages.access import ROLE_OFFICIAL
 from villages.models import Village
 
@@ -85,12 +85,13 @@ def test_registration_refusals(client, official, overrides, message):
     assert not Participant.objects.exists()
 
 
-def test_duplicate_nik_says_where_it_is_registered(client, official, sikalang):
+def test_duplicate_nik_of_another_village_names_only_whom_to_ask(client, official, sikalang):
     nik = make_nik(birth_date=BIRTH, sex="P", serial=77)
     ParticipantFactory(village=sikalang, nik=nik, name="Siti Lain", sex="P", birth_date=BIRTH)
     client.force_login(official)
     response = client.post(reverse("participants:create"), registration(nik=nik))
-    assert "sudah terdaftar atas nama Siti Lain di Desa Sikalang" in response.text
+    assert "sudah terdaftar di desa lain" in response.text and "Cabang Solok" in response.text
+    assert "Siti Lain" not in response.text and "Sikalang" not in response.text
     assert Participant.objects.count() == 1
 
 
@@ -298,7 +299,8 @@ def test_monthly_screen_of_another_village_writes_nothing(client, other_official
 
 
 def test_claim_is_recorded_and_refused_when_paid_before_the_event(client, official):
-    participant = ParticipantFactory(enrolled_on=datetime.date(2024, 1, 1))
+    paid = [(datetime.date(2025, 1, 1), datetime.date(2025, 3, 1))]  # covered at the event
+    participant = PayingParticipantFactory(enrolled_on=datetime.date(2024, 1, 1), paid=paid)
     client.force_login(official)
     url = reverse("participants:claim_create", args=[participant.pk])
     refused = client.post(url, {"programme": "JKM", "event_date": "01/03/2025", "paid_on": "01/02/2025", "amount": "1"})
