@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import DateField, MonthField, RupiahField
 from core.parsing import normalise_digits
 from participants.models import Claim, Contribution, FundingSource, ImportBatch, Participant, Programme, Sex
+from participants.rules import OVERRIDE_REASON_MAX
 from participants.services import PAYMENT_PERIODS, participant_nik_problem
 from villages.access import is_branch_user
 from villages.models import Village
@@ -114,7 +115,7 @@ class ContributionForm(forms.Form):
     override_reason = forms.CharField(
         label=_("Alasan jumlah berbeda dari aturan"),
         required=False,
-        max_length=200,
+        max_length=OVERRIDE_REASON_MAX,
         help_text=_(
             "Khusus staf cabang: isi hanya bila jumlah yang benar-benar dibayar berbeda dari aturan "
             "(misalnya menurut kuitansi). Alasan ini tercatat di riwayat iuran."

@@ -478,12 +478,17 @@ def amount_mismatch(*, paid: int, dues: list[Due]) -> str | None:
     }
 
 
+# The history keeps at most 100 characters of a reason (simple_history's history_change_reason).
+OVERRIDE_REASON_MAX = 60
+
+
 def override_reason_text(*, reason: str, dues: list[Due]) -> str:
     """What the history keeps when staff record an amount the rules do not give."""
-    return gettext("Jumlah menyimpang dari aturan (seharusnya %(expected)s): %(reason)s") % {
+    text = gettext("Beda dari aturan (seharusnya %(expected)s): %(reason)s") % {
         "expected": format_rupiah(sum(due.total for due in dues)),
-        "reason": reason.strip(),
+        "reason": reason.strip()[:OVERRIDE_REASON_MAX],
     }
+    return text[:100]
 
 
 class Benefit(models.Model):

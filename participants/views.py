@@ -17,7 +17,6 @@ from participants import selectors, services
 from participants.filters import ParticipantFilter
 from participants.forms import ParticipantExitForm, ParticipantForm
 from participants.months import month_start
-from villages.access import is_branch_user
 
 PAGE_SIZE = 25
 
@@ -72,8 +71,6 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "due_problem": due_problem,
             "can_change": can_change,
             "can_pay": request.user.has_perm("participants.add_contribution"),
-            # Old months outside the arrears limit: branch staff record them as corrections, with a reason.
-            "can_correct": is_branch_user(request.user),
             "can_claim": request.user.has_perm("participants.add_claim"),
         },
     )

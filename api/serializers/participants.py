@@ -23,6 +23,7 @@ from participants.models import (
     Sex,
     VillageMonthStat,
 )
+from participants.rules import OVERRIDE_REASON_MAX
 from participants.services import PAYMENT_PERIODS
 
 MAX_MONTHLY_BATCH = 1000
@@ -138,7 +139,7 @@ class ContributionInputSerializer(InputSerializer):
     )
     override_reason = serializers.CharField(
         required=False,
-        max_length=200,
+        max_length=OVERRIDE_REASON_MAX,
         help_text="Khusus staf cabang: alasan mencatat jumlah yang berbeda dari aturan (tercatat di riwayat).",
     )
     paid_on = DateField()

@@ -570,7 +570,7 @@ def test_branch_staff_record_another_amount_only_with_a_reason_kept_in_the_histo
     contributions = participant.contributions.order_by("month")
     assert list(contributions.values_list("amount", flat=True)) == [16_800, 16_800, 16_800]
     reasons = set(Contribution.history.filter(participant_id=participant.pk).values_list("history_change_reason"))
-    assert reasons == {("Jumlah menyimpang dari aturan (seharusnya Rp 33.600): Kuitansi bank: tarif lama",)}
+    assert reasons == {("Beda dari aturan (seharusnya Rp 33.600): Kuitansi bank: tarif lama",)}
 
 
 def test_the_service_refuses_an_officials_reason(official):
@@ -680,7 +680,7 @@ def test_the_import_checks_each_rows_amount_against_its_month(official, staff_us
     )
     overridden = Contribution.history.get(participant_id=driver.pk, month=datetime.date(2026, 3, 1))
     assert overridden.history_change_reason == (
-        "Jumlah menyimpang dari aturan (seharusnya Rp 8.400): Kuitansi: tarif lama"
+        "Beda dari aturan (seharusnya Rp 8.400): Kuitansi: tarif lama"
     )
 
 
