@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from core.dates import date_range_error, month_range_error
 from evaluations.models import (
     ActionItem,
     Category,
@@ -42,6 +43,10 @@ PERM_CHANGE_ACTION = "evaluations.change_actionitem"
 PERM_DELETE_ACTION = "evaluations.delete_actionitem"
 
 PERIOD_MONTHS = 12
+# How far ahead (core.dates) a cycle may end and an action plan be due: a cycle runs to the year's end,
+# a plan's actions within two years.
+CYCLE_HORIZON_MONTHS = 12
+ACTION_DUE_HORIZON_MONTHS = 24
 
 
 def _require(user, perm: str, message: str) -> None:
@@ -144,6 +149,14 @@ def cycle_open(*, cycle: EvaluationCycle, user=None) -> int:
         _require(user, PERM_OPEN, "Anda tidak berhak membuka siklus anev.")
     if cycle.status != EvaluationCycle.Status.OPEN:
         raise ValidationError("Siklus anev ini sudah ditutup.")
+    # A cycle ending 12/2099 would evaluate villages on months that do not exist yet: refused, naming the range.
+    problems = {
+        "start_month": month_range_error(cycle.start_month, horizon_months=CYCLE_HORIZON_MONTHS),
+        "end_month": month_range_error(cycle.end_month, horizon_months=CYCLE_HORIZON_MONTHS),
+        "baseline_date": date_range_error(cycle.baseline_date, horizon_months=CYCLE_HORIZON_MONTHS),
+    }
+    if any(problems.values()):
+        raise ValidationError({field: message for field, message in problems.items() if message})
     villages = (
         Village.objects.in_programme()
         .filter(joined_on__lte=month_end(cycle.end_month))
@@ -331,12 +344,18 @@ def evaluation_approve(*, evaluation: VillageEvaluation, user, comment: str = ""
     return evaluation
 
 
+def _check_due_date(due_date: datetime.date) -> None:
+    if date_range_error(due_date, horizon_months=ACTION_DUE_HORIZON_MONTHS):
+        raise ValidationError({"due_date": date_range_error(due_date, horizon_months=ACTION_DUE_HORIZON_MONTHS)})
+
+
 @transaction.atomic
 def action_item_create(
     *, evaluation: VillageEvaluation, user, action: str, pillar: str, owner: str, due_date: datetime.date
 ) -> ActionItem:
     _require(user, PERM_ADD_ACTION, "Anda tidak berhak menambah rencana aksi.")
     _require_editable(evaluation)
+    _check_due_date(due_date)
     item = ActionItem(
         evaluation=evaluation, action=action.strip(), pillar=pillar, owner=owner.strip(), due_date=due_date
     )
@@ -353,6 +372,7 @@ def action_item_update(
     if not user.has_perm(PERM_EVALUATE):
         raise PermissionDenied("Anda hanya dapat mengubah status rencana aksi.")
     _require_editable(item.evaluation)
+    _check_due_date(due_date)
     item.action = action.strip()
     item.pillar = pillar
     item.owner = owner.strip()

@@ -27,7 +27,7 @@ from evaluations.models import (
     VillageEvaluation,
 )
 from participants.models import CoverageRule, VillageMonthStat
-from participants.rules import ContributionAdjustment, OccupationSector, Sector
+from participants.rules import Benefit, ContributionAdjustment, OccupationSector, Sector
 from tests.factories import (
     ActionItemFactory,
     ActivityFactory,
@@ -109,6 +109,7 @@ BRANCH_ONLY: dict[str, Callable[[], models.Model]] = {
     "participants.sector": lambda: Sector.objects.order_by("pk").first(),
     "participants.occupationsector": lambda: OccupationSector.objects.order_by("pk").first(),
     "participants.coveragerule": lambda: CoverageRule.objects.order_by("pk").first(),
+    "participants.benefit": lambda: Benefit.objects.order_by("pk").first(),
     "villages.designationcriterion": lambda: DesignationCriterion.objects.order_by("pk").first(),
     "villages.occupationcode": lambda: OccupationCode.objects.get(code=85),
 }
