@@ -24,7 +24,8 @@ from participants.coverage import COHORT_OFFSETS, FUNDING_COLUMNS, LAPSE_GAPS, L
 from participants.models import Claim, Contribution, Participant, VillageMonthStat
 from participants.months import add_months
 from participants.stats import lapses_by_village
-from villages.models import Activity, Agent, Budget, Commitment, Target, Village
+from villages.models import Activity, Agent, Budget, Commitment, Denominator, Target, Village
+from villages.residents import stale
 
 
 class Facts:
@@ -75,6 +76,9 @@ class Facts:
     def village_rows(self) -> dict[int, dict]:
         """Each village's own facts: working-age population, target, commitment (one query)."""
         on = min(self.period.last_day, timezone.localdate())
+        latest = Denominator.objects.filter(
+            village=OuterRef("pk"), hamlet="", village__resident_list__isnull=False
+        ).order_by("-created_at")
         rows = self.villages.annotate(
             target=Subquery(
                 Target.objects.filter(village=OuterRef("pk"), year=self.period.end.year).values("active_participants")[
@@ -89,7 +93,20 @@ class Facts:
             ),
             has_budget=Exists(Budget.objects.filter(village=OuterRef("pk"), year=on.year, amount__gt=0)),
             has_agent=Exists(Agent.objects.active(on=on).filter(village=OuterRef("pk"))),
-        ).values("pk", "working_age_population", "target", "has_regulation", "has_agreement", "has_budget", "has_agent")
+            # A current resident list's informal workers replace the estimated working-age population.
+            informal_workers=Subquery(latest.values("informal")[:1]),
+            informal_as_of=Subquery(latest.values("as_of")[:1]),
+        ).values(
+            "pk",
+            "working_age_population",
+            "target",
+            "has_regulation",
+            "has_agreement",
+            "has_budget",
+            "has_agent",
+            "informal_workers",
+            "informal_as_of",
+        )
         return {row["pk"]: row for row in rows}
 
     @cached_property
@@ -178,7 +195,8 @@ class Facts:
         facts = {}
         for pk, row in self.village_rows.items():
             active_end = stats.get(pk, Counter())["active_end"]
-            working_age = row["working_age_population"]
+            listed = row["informal_workers"] is not None
+            working_age = row["informal_workers"] if listed else row["working_age_population"]
             target = row["target"]
             score = sum(bool(row[name]) for name in ("has_regulation", "has_agreement", "has_budget", "has_agent"))
             facts[pk] = Counter(
@@ -190,6 +208,9 @@ class Facts:
                     "target": target or 0,
                     "active_where_target": active_end if target else 0,
                     "has_working_age": 1 if working_age else 0,
+                    "villages_listed": 1 if listed else 0,
+                    "listed_on": row["informal_as_of"].toordinal() if listed else 0,
+                    "listed_stale": 1 if listed and stale(row["informal_as_of"], today=timezone.localdate()) else 0,
                 }
             )
         return facts

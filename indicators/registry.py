@@ -13,6 +13,7 @@ ranking of villages and the branch total always add up.
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -131,7 +132,22 @@ def _growth_rate(facts: Counter, period: Period) -> Result:
 
 
 def _coverage(facts: Counter, period: Period) -> Result:
-    return _share("coverage", facts["active_where_working_age"], facts["working_age"], period)
+    return _share(
+        "coverage", facts["active_where_working_age"], facts["working_age"], period, label=coverage_source(facts)
+    )
+
+
+def coverage_source(facts: Counter) -> str:
+    """Which denominator the coverage used: a village's resident list (OpenSID, dated) or the estimate."""
+    listed, known = facts["villages_listed"], facts["has_working_age"]
+    if not listed:
+        return "perkiraan"
+    if listed == 1 and known == 1:
+        on = datetime.date.fromordinal(facts["listed_on"])
+        return f"sumber: data penduduk OpenSID {on:%d/%m/%Y}" + (" (data lama)" if facts["listed_stale"] else "")
+    estimated = f", perkiraan di {known - listed} desa" if known > listed else ""
+    old = f" ({facts['listed_stale']} data lama)" if facts["listed_stale"] else ""
+    return f"sumber: data penduduk OpenSID di {listed} desa{old}{estimated}"
 
 
 def _target_attainment(facts: Counter, period: Period) -> Result:
@@ -310,7 +326,8 @@ INDICATORS = [
         "Cakupan kepesertaan",
         Pillar.GROWTH,
         "percent",
-        "Peserta aktif pada bulan terakhir dibagi penduduk usia kerja (hanya desa yang data usia kerjanya ada).",
+        "Peserta aktif pada bulan terakhir dibagi pekerja informal menurut data penduduk OpenSID desa yang "
+        "mengimpornya, selain itu penduduk usia kerja (perkiraan); hanya desa yang penyebutnya ada.",
         _coverage,
         _VILLAGE,
     ),
