@@ -72,6 +72,13 @@ class ScopedAdminMixin(BoundedChangeListMixin):
     def get_queryset(self, request):
         return scope_queryset(super().get_queryset(request), request.user)
 
+    def get_search_results(self, request, queryset, search_term):
+        # PostgreSQL refuses NUL in text, and the admin's autocomplete passes ?term= on unchecked
+        # (the changelist's own search form refuses it): no text with NUL matches anything.
+        if "\x00" in search_term:
+            return queryset.none(), False
+        return super().get_search_results(request, queryset, search_term)
+
     def history_view(self, request, object_id, extra_context=None):
         self._history_in_scope_or_404(request, object_id)
         return super().history_view(request, object_id, extra_context)
