@@ -17,6 +17,7 @@ from participants import selectors, services
 from participants.filters import ParticipantFilter
 from participants.forms import ParticipantExitForm, ParticipantForm
 from participants.months import month_start
+from participants.resident_prefill import registration_initial
 
 PAGE_SIZE = 25
 
@@ -34,7 +35,10 @@ def participant_list(request: HttpRequest) -> HttpResponse:
 @permission_required("participants.add_participant", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def participant_create(request: HttpRequest) -> HttpResponse:
-    form = ParticipantForm(request.POST or None, user=request.user)
+    # From the prospect list: ?resident=<id> pre-fills the form (a resident outside the user's villages is a 404).
+    resident = request.GET.get("resident", "")
+    initial = registration_initial(user=request.user, resident_id=resident) if resident else None
+    form = ParticipantForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         fields = {name: value for name, value in form.cleaned_data.items() if name != "village"}
         try:
