@@ -420,3 +420,36 @@ def _claim_departures(*, participant: Participant, programme: str, event_date: d
     if programme == Programme.JKM and benefit is not None and amount != benefit:
         departures["amount"] = _("Manfaat JKM adalah %(benefit)s.") % {"benefit": format_rupiah(benefit)}
     return departures
+
+
+CORRECTABLE_FIELDS = ("amount", "paid_on", "channel", "funding_source")
+
+
+@transaction.atomic
+def contribution_correct(*, user, contribution: Contribution, reason: str, **changes) -> Contribution:
+    """Change a paid month: only branch staff, only with a written `reason`, which the history keeps.
+
+    The one way a recorded month changes (the payment form, the monthly screen and the imports refuse it),
+    so a paid month stays as recorded unless someone accountable says why it was wrong.
+    """
+    _check_participant(user=user, participant=contribution.participant)
+    if not is_branch_user(user):
+        raise PermissionDenied(_("Hanya staf cabang yang dapat mengoreksi iuran yang sudah dibayar."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Tulis alasan koreksi; alasan ini tercatat di riwayat iuran.")})
+    unknown = set(changes) - set(CORRECTABLE_FIELDS)
+    if unknown:
+        raise ValidationError(
+            _("Bagian ini tidak dapat dikoreksi: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
+        )
+    for name, value in changes.items():
+        setattr(contribution, name, value)
+    if contribution.amount is None or contribution.amount <= 0:
+        raise ValidationError({"amount": _("Jumlah iuran harus lebih dari nol.")})
+    if date_range_error(contribution.paid_on):
+        raise ValidationError({"paid_on": date_range_error(contribution.paid_on)})
+    contribution.full_clean()
+    contribution._change_reason = (_("Koreksi staf cabang: %(reason)s") % {"reason": reason.strip()})[:100]
+    contribution.save()
+    stats_refresh(village_ids=[contribution.participant.village_id], since=contribution.month)
+    return contribution

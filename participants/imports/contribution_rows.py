@@ -3,8 +3,9 @@
 A row names a participant of the user's villages by NIK and a month that participant can pay
 (`coverage.payable_problems`, the rule of the payment form and the monthly screen), and the amount the
 contribution rules give that month (`rules.contribution_due`); only branch staff may record another
-amount, with a reason in the Alasan column. A month already recorded is updated when the row says
-otherwise (amount, payment date, channel, funding).
+amount, with a reason in the Alasan column. A month already paid is never changed by an import:
+a row that says otherwise (amount, payment date, channel, funding) is an error, since a paid month changes
+only through branch staff's correction with a reason (`services.contribution_correct`).
 """
 
 from __future__ import annotations
@@ -186,6 +187,11 @@ class ContributionRows(RefreshesStatistics):
                     result.fail(self.header_of(name), message)
             result.obj = None
             return
+        if current is not None and any(getattr(contribution, n) != getattr(current, n) for n in CONTRIBUTION_FIELDS):
+            # One rule for every path: a paid month is changed only by branch staff, with a reason.
+            result.fail("Bulan", f"Bulan {month:%m/%Y} sudah dibayar; perubahan hanya lewat koreksi staf cabang.")
+            result.obj = None
+            return
         if current is None or contribution.amount != current.amount:
             problem = self._amount_problem(contribution, reason=values["reason"])
             if problem:
@@ -226,7 +232,7 @@ class ContributionRows(RefreshesStatistics):
         return None
 
     def apply(self, results: list[RowResult]) -> None:
-        write_with_history(results, model=Contribution, user=self.user)
+        write_with_history(results, model=Contribution, user=self.user, reason=self.change_reason)
         for result in results:
             if result.status in ("new", "updated"):
                 self.touched(result.obj.participant.village_id, result.obj.month)
