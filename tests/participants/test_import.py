@@ -92,8 +92,9 @@ def test_changed_rows_are_updates(official):
     import_confirm(batch=upload(official, xlsx([HEADERS, worker(1)])), user=official)
     batch = upload(official, xlsx([HEADERS, worker(1, **{"Penghasilan": "Rp 2.500.000", "Nama": "Warga Satu"})]))
     assert batch.summary["counts"]["updated"] == 1
-    assert batch.summary["rows"][0][1:] == ["updated", "Warga Satu", "Nama, Penghasilan"]
-    import_confirm(batch=batch, user=official)
+    detail = "Nama: Warga 1 → Warga Satu; Penghasilan: Rp 1.500.000 → Rp 2.500.000"
+    assert batch.summary["rows"][0][1:] == ["updated", "Warga Satu", detail]
+    import_confirm(batch=batch, user=official, update_all=True)
     participant = Participant.objects.get()
     assert (participant.name, participant.monthly_income) == ("Warga Satu", 2_500_000)
     assert participant.history.count() == 2
@@ -192,7 +193,7 @@ def test_each_error_names_row_column_and_reason(official, sikalang):
     messages = {(row, column): message for row, column, message in errors}
     assert "Jenis kelamin tidak cocok" in messages[(5, "NIK")]
     assert "baris 2" in messages[(7, "NIK")]
-    assert "Orang Sikalang" in messages[(8, "NIK")] and "Sikalang" in messages[(8, "NIK")]
+    assert "desa lain" in messages[(8, "NIK")] and "Sikalang" not in messages[(8, "NIK")]
 
 
 def test_a_file_that_is_not_a_spreadsheet_is_refused(official):
