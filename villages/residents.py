@@ -17,6 +17,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from villages.models import Village
@@ -85,7 +86,12 @@ class ResidentList(models.Model):
         return f"{self.village} ({self.imported_at:%d/%m/%Y})"
 
     def is_stale(self, *, today: datetime.date) -> bool:
-        return stale(self.imported_at.date(), today=today)
+        return stale(timezone.localtime(self.imported_at).date(), today=today)
+
+    @property
+    def stale_now(self) -> bool:
+        """For templates: older than RESIDENT_LIST_STALE_MONTHS today."""
+        return self.is_stale(today=timezone.localdate())
 
 
 def stale(on: datetime.date, *, today: datetime.date) -> bool:

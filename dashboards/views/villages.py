@@ -53,7 +53,7 @@ HEAT_MONTHS = 12
 
 
 def scoped_village(request: HttpRequest, code: str) -> Village:
-    return get_for_user_or_404(Village, request.user, code=code, related=("district__regency",))
+    return get_for_user_or_404(Village, request.user, code=code, related=("district__regency", "resident_list"))
 
 
 @login_required
