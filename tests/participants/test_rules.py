@@ -679,9 +679,7 @@ def test_the_import_checks_each_rows_amount_against_its_month(official, staff_us
         ]
     )
     overridden = Contribution.history.get(participant_id=driver.pk, month=datetime.date(2026, 3, 1))
-    assert overridden.history_change_reason == (
-        "Beda dari aturan (seharusnya Rp 8.400): Kuitansi: tarif lama"
-    )
+    assert overridden.history_change_reason == "Beda dari aturan (seharusnya Rp 8.400): Kuitansi: tarif lama"
 
 
 def test_the_participant_page_and_the_whatsapp_reminder_name_the_amount_and_the_relief(client, official):
