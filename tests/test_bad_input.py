@@ -172,6 +172,10 @@ INPUTS: dict[str, Inputs] = {
     ),
     "dashboard:region_detail": Inputs(kwargs=lambda world: {"code": world.village.district.code}, get=PERIOD),
     "dashboard:export": Inputs(kwargs=lambda world: {"table": "peringkat", "fmt": "csv"}, get=PERIOD),
+    "dashboard:village_residents": Inputs(kwargs=village_code),
+    "dashboard:village_residents_delete": Inputs(kwargs=village_code),
+    "dashboard:village_prospects": Inputs(kwargs=village_code, get=({"page": H},)),
+    "dashboard:village_prospects_export": Inputs(kwargs=lambda world: {"code": world.village.code, "fmt": "csv"}),
     "dashboard:commitment_list": Inputs(get=({"state": H, "kind": H, "regency": H, "page": H},)),
     "dashboard:claim_list": Inputs(
         get=(*PERIOD, {"village": H, "programme": H, "status": H, "page": H, "district": district_pk})
