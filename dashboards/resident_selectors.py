@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.utils import timezone
 
 from participants.models import Participant
 from villages.models import Village
@@ -87,3 +88,45 @@ def residents_elsewhere(*, user, village: Village) -> QuerySet[Participant]:
         .select_related("village")
         .order_by("village__name", "name")
     )
+
+
+@dataclass(frozen=True)
+class ListedVillage:
+    village_id: int
+    name: str
+    code: str
+    as_of: datetime.date
+    stale: bool
+    informal: int
+    prospects: int
+
+    @property
+    def covered(self) -> int:
+        return self.informal - self.prospects
+
+
+def resident_list_summary(*, user, today: datetime.date) -> list[ListedVillage]:
+    """The user's villages with a current resident list: its date, informal workers and prospect count
+    (two queries). Informal workers covered = informal workers less prospects, both counted today."""
+    informal = denominator_filters(on=today)["informal"]
+    residents = Resident.objects.for_user(user).filter(informal)
+    totals = dict(residents.values("village_id").annotate(n=Count("pk")).values_list("village_id", "n"))
+    prospects = dict(
+        residents.exclude(nik__in=active_participant_niks())
+        .values("village_id")
+        .annotate(n=Count("pk"))
+        .values_list("village_id", "n")
+    )
+    rows = ResidentList.objects.for_user(user).select_related("village").order_by("village__name")
+    return [
+        ListedVillage(
+            village_id=row.village_id,
+            name=row.village.name,
+            code=row.village.code,
+            as_of=timezone.localtime(row.imported_at).date(),
+            stale=row.is_stale(today=today),
+            informal=totals.get(row.village_id, 0),
+            prospects=prospects.get(row.village_id, 0),
+        )
+        for row in rows
+    ]

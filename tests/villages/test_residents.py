@@ -280,3 +280,15 @@ def test_prospect_page_queries_do_not_grow_with_rows(client, official, batang_ba
     more = [_person(f"WARGA {n:02d}", HILIR, datetime.date(1980, 1, 1 + n), 1, 84, 100 + n) for n in range(25)]
     import_list(client, official, batang_barus, [*people.values(), *more])
     assert queries() == few
+
+
+def test_branch_view_adds_only_villages_with_a_list(client, official, staff_user, batang_barus, people, covered):
+    import_list(client, official, batang_barus, list(people.values()))
+    assert 'data-testid="resident-lists"' not in client.get(reverse("dashboard:village_list")).content.decode()
+    client.force_login(staff_user)
+    for url in (reverse("dashboard:village_list"), reverse("home")):
+        page = client.get(url).content.decode()
+        assert (
+            "1 desa punya data penduduk: 2 dari 8 pekerja informal sudah menjadi peserta (25,0%); 6 calon peserta."
+            in page
+        )
