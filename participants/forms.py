@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateField, MonthField, RupiahField
 from core.parsing import normalise_digits
+from participants.coverage import CORRECTION_REASON_MAX
 from participants.models import Claim, Contribution, FundingSource, ImportBatch, Participant, Programme, Sex
 from participants.rules import OVERRIDE_REASON_MAX
 from participants.services import PAYMENT_PERIODS, participant_nik_problem
@@ -129,10 +130,21 @@ class ContributionForm(forms.Form):
         help_text=_("Iuran yang dibayar lewat APBD tidak mendapat keringanan PP 50/2025."),
     )
 
+    correction_reason = forms.CharField(
+        label=_("Alasan koreksi bulan lama"),
+        required=False,
+        max_length=CORRECTION_REASON_MAX,
+        help_text=_(
+            "Khusus staf cabang: isi hanya untuk mencatat bulan di luar batas tunggakan yang memang sudah "
+            "dibayar (misalnya menurut kuitansi atau data sistem inti). Alasan ini tercatat di riwayat iuran."
+        ),
+    )
+
     def __init__(self, *args, allow_override: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if not allow_override:  # village officials record what the rules say, or nothing
             self.fields.pop("override_reason")
+            self.fields.pop("correction_reason")
 
 
 class MonthlyPaymentsForm(forms.Form):

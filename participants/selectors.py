@@ -13,7 +13,14 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
-from participants.coverage import CoverageStatus, grace_schedule, participant_status, with_coverage_status
+from participants.coverage import (
+    CoverageStatus,
+    first_payable_month,
+    grace_schedule,
+    participant_status,
+    with_coverage_status,
+    with_payable,
+)
 from participants.models import Claim, Contribution, ImportBatch, Participant
 from participants.months import add_months, month_range, month_start
 from participants.rules import Due, RuleBook, RuleError, contribution_due
@@ -86,9 +93,11 @@ def participant_page(*, participant: Participant, month: datetime.date, private:
 
 
 def contribution_first_unpaid_month(*, participant: Participant) -> datetime.date:
-    """The month a new payment would start from: after the last paid month, or the enrolment month."""
-    last_paid = participant.contributions.order_by("-month").values_list("month", flat=True).first()
-    return add_months(last_paid, 1) if last_paid else month_start(participant.enrolled_on)
+    """The month a new payment would start from (`coverage.first_payable_month`): after the last paid month
+    while its arrears may still be paid, else the current month."""
+    return first_payable_month(
+        enrolled_on=participant.enrolled_on, paid_months=set(participant.contributions.values_list("month", flat=True))
+    )
 
 
 def contribution_dues(
@@ -119,13 +128,12 @@ def recent_paid_months(*, participant: Participant) -> list[datetime.date]:
 
 
 def contributions_due_month(*, village: Village, month: datetime.date) -> QuerySet[Participant]:
-    """Participants of `village` who can pay `month` (enrolled in it: the queryset form of
-    `coverage.payable_problems`), each annotated with whether the month is paid."""
+    """Participants of `village` enrolled in `month`, each annotated with whether the month is paid and whether
+    the arrears limit lets it be paid (`payable`): together the queryset form of `coverage.payable_problems`."""
     month = month_start(month)
     paid = Contribution.objects.filter(participant=OuterRef("pk"), month=month)
     return (
-        Participant.objects.filter(village=village)
-        .enrolled_in(month)
+        with_payable(Participant.objects.filter(village=village).enrolled_in(month), month=month)
         .annotate(paid=Exists(paid))
         .order_by("hamlet", "name", "pk")
     )

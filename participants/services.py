@@ -21,7 +21,15 @@ from simple_history.utils import bulk_create_with_history
 from core.dates import date_range_error, earliest_month, month_range_error
 from core.formatting import format_rupiah
 from participants import selectors
-from participants.coverage import PAY_AHEAD_MONTHS, CoverageStatus, participant_status, payable_problems
+from participants.coverage import (
+    PAY_AHEAD_MONTHS,
+    CoverageStatus,
+    correction_text,
+    grace_schedule,
+    paid_in_grace_window,
+    participant_status,
+    payable_problems,
+)
 from participants.models import Claim, Contribution, Participant, Programme
 from participants.months import add_months, month_start
 from participants.rules import Due, RuleBook, amount_mismatch, contribution_due, jkm_benefit, override_reason_text
@@ -182,8 +190,13 @@ def contribution_record(
     funding_source: str,
     with_jht: bool | None = None,
     override_reason: str = "",
+    correction_reason: str = "",
 ) -> list[Contribution]:
     """Record one payment of `amount` covering `months` consecutive months from `first_month`.
+
+    Months before the current one are arrears, payable only within the grace (`coverage.payable_problems`,
+    Perdir 22/2022); older ones are history that only branch staff record, as a correction with
+    `correction_reason`, kept in the audit history.
 
     Each month gets its own amount under the contribution rules (`rules.contribution_due`, for the
     payment's funding source and JHT choice), and `amount` must be their sum; only branch staff may
@@ -199,7 +212,15 @@ def contribution_record(
     if paid_on > timezone.localdate():
         raise ValidationError({"paid_on": _("Tanggal bayar tidak boleh di masa depan.")})
     covered = [add_months(month_start(first_month), offset) for offset in range(months)]
-    problems = payable_problems(enrolled_on=participant.enrolled_on, exit_date=participant.exit_date, months=covered)
+    correction = correction_text(reason=correction_reason, may_correct=is_branch_user(user))
+    problems = payable_problems(
+        enrolled_on=participant.enrolled_on,
+        exit_date=participant.exit_date,
+        months=covered,
+        paid_months=set(participant.contributions.values_list("month", flat=True)),
+        correction=bool(correction),
+        may_correct=is_branch_user(user),
+    )
     if problems:
         raise ValidationError({"first_month": problems})
     _check_payment_dates(months=covered, paid_on=paid_on, month_field="first_month")
@@ -238,9 +259,16 @@ def contribution_record(
         contribution.full_clean(validate_unique=False, validate_constraints=False)
     # One insert and one refresh of the analytics table for the whole payment, not one per month.
     with _paid_twice_refused(months=covered, field="first_month"):
-        bulk_create_with_history(recorded, Contribution, default_user=user, default_change_reason=reason)
+        bulk_create_with_history(
+            recorded, Contribution, default_user=user, default_change_reason=history_reason(correction, reason)
+        )
     stats_refresh(village_ids=[participant.village_id], since=covered[0])
     return recorded
+
+
+def history_reason(*reasons: str) -> str:
+    """The reasons of one write, as the audit history keeps them (at most 100 characters)."""
+    return "; ".join(reason for reason in reasons if reason)[:100]
 
 
 def _check_payment_dates(*, months: list[datetime.date], paid_on: datetime.date, month_field: str) -> None:
@@ -314,12 +342,21 @@ def contributions_record_month(
                     % {"month": f"{month:%m/%Y}"}
                 }
             )
+        # Months before the current one are arrears, payable only within the grace: what the rule reads of
+        # them all, in a few queries.
+        graces = grace_schedule()
+        window = paid_in_grace_window(participant_ids=[participant.pk for participant in payers], graces=graces)
         for participant in payers:
             problems = payable_problems(
-                enrolled_on=participant.enrolled_on, exit_date=participant.exit_date, months=[month]
+                enrolled_on=participant.enrolled_on,
+                exit_date=participant.exit_date,
+                months=[month],
+                paid_months=window.get(participant.pk, set()),
+                graces=graces,
+                may_correct=is_branch_user(user),
             )
             if problems:
-                raise ValidationError({"month": problems})
+                raise ValidationError({"month": [f"{participant.name}: {problem}" for problem in problems]})
         contributions = [
             Contribution(
                 participant=participant,

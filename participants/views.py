@@ -18,6 +18,7 @@ from participants.filters import ParticipantFilter
 from participants.forms import ParticipantExitForm, ParticipantForm
 from participants.months import month_start
 from participants.resident_prefill import registration_initial
+from villages.access import is_branch_user
 
 PAGE_SIZE = 25
 
@@ -75,6 +76,8 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "due_problem": due_problem,
             "can_change": can_change,
             "can_pay": request.user.has_perm("participants.add_contribution"),
+            # Old months outside the arrears limit: branch staff record them as corrections, with a reason.
+            "can_correct": is_branch_user(request.user),
             "can_claim": request.user.has_perm("participants.add_claim"),
         },
     )

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from core.spreadsheets import spreadsheet_response
 from participants import selectors
+from participants.coverage import CORRECTION_REASON_MAX
 from participants.forms import ImportUploadForm
 from participants.imports import (
     KINDS,
@@ -82,6 +83,7 @@ def import_preview(request: HttpRequest, pk) -> HttpResponse:
             written = import_confirm(
                 batch=batch,
                 user=request.user,
+                correction_reason=request.POST.get("correction_reason", ""),
                 update_rows=[row for row in request.POST.getlist("update") if row.isdigit()],
                 update_all=request.POST.get("update_all") == "1",
             )
@@ -115,6 +117,8 @@ def import_preview(request: HttpRequest, pk) -> HttpResponse:
             "ignored": summary.get("ignored", []),
             "written": summary.get("written"),
             "differences": summary.get("differences", []),
+            "corrections": summary.get("corrections", 0),
+            "correction_reason_max": CORRECTION_REASON_MAX,
             "kind": batch.kind,
         },
     )

@@ -20,13 +20,14 @@ from collections.abc import Collection, Iterator
 from itertools import islice
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from core.parsing import text
 from core.spreadsheets import xlsx_stream_bytes
+from participants.coverage import correction_text
 from participants.imports import columns
 from participants.imports.contribution_rows import ContributionRows
 from participants.imports.kinds import STATUS_LABELS, ImportKind, RowResult
@@ -34,6 +35,7 @@ from participants.imports.participant_rows import ParticipantRows
 from participants.imports.reading import ImportFileError, Table, check_upload, read_table
 from participants.imports.resident_rows import ResidentRows
 from participants.models import ImportBatch
+from villages.access import is_branch_user
 from villages.models import ExportLog, Village
 
 # Every kind of import, by its ImportBatch.Kind value (also its slug in URLs).
@@ -89,10 +91,14 @@ def import_confirm(
     *,
     batch: ImportBatch,
     user,
+    correction_reason: str = "",
     update_rows: Collection[int] = (),
     update_all: bool = False,
 ) -> dict[str, int]:
     """Re-validate the batch and write every valid row in one transaction. Returns the counts written.
+
+    Rows that are corrections (old months that only branch staff record) need `correction_reason`, which the
+    audit history keeps; without it nothing is written.
 
     Confirmation applies exactly the decisions the preview showed (kept in the batch's summary): if any row
     would now be decided otherwise (a NIK registered by hand meanwhile, a field changed), nothing is written,
@@ -103,8 +109,13 @@ def import_confirm(
         raise PermissionDenied
     if batch.status == ImportBatch.Status.CONFIRMED:
         raise ImportFileError("Berkas ini sudah dikonfirmasi sebelumnya.")
+    try:
+        correction = correction_text(reason=correction_reason, may_correct=is_branch_user(user))
+    except ValidationError as error:
+        raise ImportFileError(" ".join(error.messages)) from error
     table = _batch_table(batch)
     kind = KINDS[batch.kind](user=user, village=batch.village)
+    kind.correction_reason = correction
     kind.change_reason = f"impor {batch.original_name} {timezone.localdate():%d/%m/%Y}"
     counts = dict.fromkeys(STATUS_LABELS, 0)
     chosen = {int(row) for row in update_rows}
@@ -204,10 +215,12 @@ def _summarise(batches: Iterator[list[RowResult]], table: Table, kind: type[Impo
     errors_total = 0
     rows: list = []
     decisions: list = []
+    corrections = 0
     for results in batches:
         for result in results:
             counts[result.status] += 1
             decisions.append(_decision(result, kind))
+            corrections += result.correction
             errors_total += len(result.errors)
             for column, message in result.errors:
                 if len(errors) < PREVIEW_ERRORS:
@@ -220,6 +233,7 @@ def _summarise(batches: Iterator[list[RowResult]], table: Table, kind: type[Impo
         "errors_total": errors_total,
         "rows": rows,
         "ignored": table.ignored,
+        "corrections": corrections,
         # Every row's decision as previewed: confirmation applies these or nothing (`import_confirm`).
         "decisions": decisions,
     }
@@ -229,6 +243,9 @@ def _row_detail(result: RowResult, kind: type[ImportKind]) -> str:
     """What a row changes (updated) or what to fix in it (error), for the preview table."""
     if result.errors:
         return "; ".join(f"{column}: {message}" for column, message in result.errors)
-    return "; ".join(f"{header}: {old} → {new}" for header, old, new in result.diff) or ", ".join(
+    changed = "; ".join(f"{header}: {old} → {new}" for header, old, new in result.diff) or ", ".join(
         kind.header_of(name) for name in result.changed
     )
+    if result.correction:
+        return "; ".join(filter(None, ["koreksi bulan lama (perlu alasan koreksi)", changed]))
+    return changed

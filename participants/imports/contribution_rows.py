@@ -5,7 +5,10 @@ A row names a participant of the user's villages by NIK and a month that partici
 contribution rules give that month (`rules.contribution_due`); only branch staff may record another
 amount, with a reason in the Alasan column. A month already paid is never changed by an import:
 a row that says otherwise (amount, payment date, channel, funding) is an error, since a paid month changes
-only through branch staff's correction with a reason (`services.contribution_correct`).
+only through branch staff's correction with a reason (`services.contribution_correct`). A month before
+the current one beyond the arrears limit is history: a village official's row with one is an error;
+branch staff's is a correction, written only with the reason they give at confirmation, which the audit
+history keeps.
 """
 
 from __future__ import annotations
@@ -16,10 +19,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core.parsing import parse_date, parse_month, parse_rupiah, text
-from participants.coverage import payable_problems
+from participants.coverage import grace_schedule, paid_in_grace_window, payable_problems
 from participants.imports.columns import Column
 from participants.imports.kinds import RefreshesStatistics, RowResult, choice_labels, write_with_history
-from participants.imports.reading import Table
+from participants.imports.reading import ImportFileError, Table
 from participants.models import Contribution, FundingSource, ImportBatch, Participant
 from participants.months import month_end
 from participants.parsing import (
@@ -72,6 +75,7 @@ class ContributionRows(RefreshesStatistics):
         self.seen: dict[tuple[str, datetime.date], int] = {}
         self.today = timezone.localdate()
         self.rules = RuleBook.load()
+        self.graces = grace_schedule()
         self.may_override = is_branch_user(user)
 
     @classmethod
@@ -141,6 +145,9 @@ class ContributionRows(RefreshesStatistics):
                 participant__in=[p.pk for p in participants.values()], month__in=months
             )
         }
+        window = paid_in_grace_window(
+            participant_ids=[p.pk for p in participants.values()], graces=self.graces, today=self.today
+        )
         for result in results:
             values = result.obj
             participant = participants.get(values.get("nik"))
@@ -154,17 +161,39 @@ class ContributionRows(RefreshesStatistics):
                 else:
                     self.seen[key] = result.row
             if participant and values.get("month"):
-                for problem in payable_problems(
-                    enrolled_on=participant.enrolled_on,
-                    exit_date=participant.exit_date,
-                    months=[values["month"]],
-                    today=self.today,
-                ):
+                for problem in self._payable_problems(participant, values["month"], window, correction=True):
                     result.fail("Bulan", problem)
             if result.errors:
                 result.obj = None
                 continue
             self._build(result, participant, paid.get((participant.pk, values["month"])))
+            if result.status in ("new", "updated"):
+                self._arrears_limit(result, participant, window)
+
+    def _payable_problems(self, participant, month, window, *, correction: bool) -> list[str]:
+        return payable_problems(
+            enrolled_on=participant.enrolled_on,
+            exit_date=participant.exit_date,
+            months=[month],
+            paid_months=window.get(participant.pk, set()),
+            graces=self.graces,
+            today=self.today,
+            correction=correction,
+            may_correct=self.may_override,
+        )
+
+    def _arrears_limit(self, result: RowResult, participant: Participant, window) -> None:
+        """A row that writes a month beyond the arrears limit: branch staff's is a correction, an official's
+        an error."""
+        problems = self._payable_problems(participant, result.obj.month, window, correction=False)
+        if not problems:
+            return
+        if self.may_override:
+            result.correction = True
+            return
+        for problem in problems:
+            result.fail("Bulan", problem)
+        result.status, result.obj = "error", None
 
     def _build(self, result: RowResult, participant: Participant, current: Contribution | None) -> None:
         values, month = result.obj, result.obj["month"]
@@ -232,6 +261,16 @@ class ContributionRows(RefreshesStatistics):
         return None
 
     def apply(self, results: list[RowResult]) -> None:
+        for result in results:
+            if result.correction and result.status in ("new", "updated"):
+                if not self.correction_reason:
+                    raise ImportFileError(
+                        "Berkas ini memuat bulan di luar batas tunggakan; staf cabang mencatatnya sebagai koreksi. "
+                        "Isi alasan koreksi lalu simpan lagi (belum ada yang disimpan)."
+                    )
+                # The history keeps 100 characters: the correction first, then where it came from.
+                reasons = [self.correction_reason, self.change_reason, getattr(result.obj, "_change_reason", "")]
+                result.obj._change_reason = "; ".join(filter(None, reasons))[:100]
         write_with_history(results, model=Contribution, user=self.user, reason=self.change_reason)
         for result in results:
             if result.status in ("new", "updated"):

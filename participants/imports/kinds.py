@@ -45,6 +45,8 @@ class RowResult:
     diff: list[tuple[str, str, str]] = field(default_factory=list)
     label: str = ""
     obj: object = None
+    # Written only as a correction by branch staff, with the reason they give at confirmation (old months).
+    correction: bool = False
 
     def fail(self, column: str, message: str) -> None:
         self.errors.append((column, message))
@@ -65,6 +67,8 @@ class ImportKind(ABC):
     template_text_columns: ClassVar[frozenset[str]] = frozenset()
     # Model fields without a column of their own, named in row errors.
     extra_headers: ClassVar[dict[str, str]] = {}
+    # Branch staff's reason, given at confirmation, for the rows that are corrections (`RowResult.correction`).
+    correction_reason: str = ""
 
     def __init__(self, *, user, village: Village | None) -> None:
         self.user = user

@@ -6,6 +6,7 @@ import datetime
 import io
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
@@ -281,6 +282,8 @@ def test_template_imports_cleanly_once_filled(official):
     assert upload(official, output.getvalue()).summary["counts"]["new"] == 1
 
 
+# On 15/03/2024 the months 01–03/2024 can be paid (the current month and arrears within the grace).
+@time_machine.travel(datetime.datetime(2024, 3, 15, 10, tzinfo=datetime.UTC), tick=False)
 def test_contribution_import(official, sikalang):
     # At the minimum income base: 16.800 a month in 2024 (JKK 10.000 + JKM 6.800).
     participant = ParticipantFactory(enrolled_on=datetime.date(2024, 1, 10), monthly_income=1_000_000)
@@ -356,6 +359,7 @@ def test_headers_with_hints_and_numbering_columns(official):
     assert Participant.objects.get().has_jht is True
 
 
+@time_machine.travel(datetime.datetime(2024, 2, 15, 10, tzinfo=datetime.UTC), tick=False)
 def test_amounts_beyond_the_database_column_are_row_errors(official):
     participant = ParticipantFactory(enrolled_on=datetime.date(2024, 1, 10), monthly_income=1_000_000)
     rows = [
