@@ -104,6 +104,21 @@ def test_participant_form(client, official):
     )
 
 
+def test_payment_form(client, official):
+    participant = ParticipantFactory(enrolled_on=D(2025, 1, 5))
+    client.force_login(official)
+    data = {
+        "first_month": "05/2025",
+        "months": "1",
+        "amount": "21.800",  # JKK 1 % of 1.500.000 + JKM 6.800
+        "paid_on": "02/06/2025",
+        "channel": "online",
+        "funding_source": "mandiri",
+    }
+    english_post(client, reverse("participants:contribution_create", args=[participant.pk]), data)
+    assert list(Contribution.objects.values_list("month", "paid_on")) == [(D(2025, 5, 1), D(2025, 6, 2))]
+
+
 def test_monthly_payments_screen(client, official):
     participant = ParticipantFactory(enrolled_on=D(2025, 1, 5))
     client.force_login(official)
