@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 
 from dashboards import selectors
 from dashboards.exports import FORMATS, export_response
+from dashboards.follow_up import follow_up_list
 from dashboards.views import tables
 from dashboards.views.common import figures, page_scope
 from dashboards.views.villages import RECENT_ACTIVITIES, VILLAGE_TABLES, scoped_village, village_figures
@@ -65,7 +66,7 @@ def village_export(request: HttpRequest, code: str, table: str, fmt: str) -> Htt
     elif table == "kegiatan":
         header, rows = tables.activity_table(village.activities.order_by("-date", "-id")[:RECENT_ACTIVITIES])
     else:
-        follow_ups, _total = selectors.follow_up_list(village=village)
+        follow_ups, _total = follow_up_list(village=village)
         header, rows = tables.follow_up_table(follow_ups)
         personal = True
     return export_response(

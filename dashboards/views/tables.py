@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dashboards.selectors import FollowUp, Headline, RankingRow, ranking_columns
+from dashboards.follow_up import FollowUp
+from dashboards.selectors import Headline, RankingRow, ranking_columns
 from indicators import REGISTRY, Result
 
 

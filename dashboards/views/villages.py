@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from dashboards import selectors
+from dashboards.follow_up import follow_up_list
 from dashboards.views import charts
 from dashboards.views.common import export_links, figures, page_scope, period_scope
 from evaluations.standing import village_standing
@@ -97,7 +98,7 @@ def village_detail(request: HttpRequest, code: str) -> HttpResponse:
     village = scoped_village(request, code)
     scope, context = village_figures(request, village)
     month = selectors.reporting_month()
-    follow_ups, follow_up_total = selectors.follow_up_list(village=village, month=month)
+    follow_ups, follow_up_total = follow_up_list(village=village, month=month)
     reported = selectors.reporting_completeness(villages=scope.villages, month=month).get(village.pk, {})
     today = timezone.localdate()
     claims, claim_totals = selectors.village_claims(village=village, limit=RECENT_CLAIMS)

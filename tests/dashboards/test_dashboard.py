@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from dashboards.selectors import whatsapp_number
+from dashboards.follow_up import whatsapp_number
 from indicators import Period, indicators_compute
 from participants.models import FundingSource
 from participants.months import add_months, month_start

@@ -19,7 +19,7 @@ from decimal import Decimal
 
 import pytest
 
-from dashboards.selectors import follow_up_list
+from dashboards.follow_up import follow_up_list
 from indicators import Period, indicators_compute
 from participants.coverage import CoverageStatus
 from participants.months import month_range

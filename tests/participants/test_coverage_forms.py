@@ -20,7 +20,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboards.selectors import follow_up_list
+from dashboards.follow_up import follow_up_list
 from indicators import Period
 from indicators.facts import Facts
 from participants.coverage import (

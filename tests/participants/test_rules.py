@@ -15,7 +15,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from dashboards.selectors import follow_up_list
+from dashboards.follow_up import follow_up_list
 from participants.imports import import_confirm, import_upload
 from participants.models import Contribution, FundingSource, ImportBatch, Occupation, Programme
 from participants.rules import (
