@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import Counter
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from core.pagination import paginate
 from dashboards import selectors
 from dashboards.follow_up import follow_up_list
 from dashboards.views import charts
@@ -61,7 +61,7 @@ def scoped_village(request: HttpRequest, code: str) -> Village:
 def village_list(request: HttpRequest) -> HttpResponse:
     scope = page_scope(request)
     context = figures(scope, with_headlines=False)
-    page = Paginator(context["ranking"], LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, context["ranking"], per_page=LIST_PAGE_SIZE)
     # Sparklines only for the rows shown: one query for the page.
     first, last = add_months(scope.period.end, 1 - HEAT_MONTHS), scope.period.end
     series = selectors.active_series(
