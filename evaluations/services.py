@@ -43,9 +43,9 @@ PERM_CHANGE_ACTION = "evaluations.change_actionitem"
 PERM_DELETE_ACTION = "evaluations.delete_actionitem"
 
 PERIOD_MONTHS = 12
-# How far ahead (core.dates) a cycle may end and an action plan be due: a cycle runs to the year's end,
-# a plan's actions within two years.
-CYCLE_HORIZON_MONTHS = 12
+# How far ahead (core.dates) a cycle may end and an action plan be due: a cycle runs three years and
+# may be set up to a year before it starts; a plan's actions fall within two years.
+CYCLE_HORIZON_MONTHS = 48
 ACTION_DUE_HORIZON_MONTHS = 24
 
 

@@ -443,5 +443,6 @@ class ExportLog(models.Model):
 
 # The programme's bar (designation criteria, apparatus headcounts) lives in its own module; importing it registers it.
 from villages.designation import ApparatusHeadcount, DesignationCriterion  # noqa: E402, F401
+
 # A village's resident list (OpenSID) and the denominators drawn from it.
 from villages.residents import Denominator, OccupationCode, Resident, ResidentList  # noqa: E402, F401

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('participants', '0007_jkm_benefit'),
+        ("participants", "0007_jkm_benefit"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='importbatch',
-            name='kind',
-            field=models.CharField(choices=[('peserta', 'Peserta'), ('iuran', 'Iuran'), ('penduduk', 'Data penduduk')], max_length=10, verbose_name='jenis'),
+            model_name="importbatch",
+            name="kind",
+            field=models.CharField(
+                choices=[("peserta", "Peserta"), ("iuran", "Iuran"), ("penduduk", "Data penduduk")],
+                max_length=10,
+                verbose_name="jenis",
+            ),
         ),
     ]

@@ -6,81 +6,155 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('villages', '0003_programme_bar'),
+        ("villages", "0003_programme_bar"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OccupationCode',
+            name="OccupationCode",
             fields=[
-                ('code', models.PositiveSmallIntegerField(primary_key=True, serialize=False, verbose_name='kode')),
-                ('name', models.CharField(max_length=60, verbose_name='nama')),
-                ('working', models.BooleanField(help_text='Tidak: belum/tidak bekerja, mengurus rumah tangga, pelajar, pensiunan.', verbose_name='bekerja')),
-                ('informal', models.BooleanField(help_text='Bukan pekerja penerima upah, ASN, TNI atau Polri: sasaran program BPU.', verbose_name='pekerja informal (BPU)')),
+                ("code", models.PositiveSmallIntegerField(primary_key=True, serialize=False, verbose_name="kode")),
+                ("name", models.CharField(max_length=60, verbose_name="nama")),
+                (
+                    "working",
+                    models.BooleanField(
+                        help_text="Tidak: belum/tidak bekerja, mengurus rumah tangga, pelajar, pensiunan.",
+                        verbose_name="bekerja",
+                    ),
+                ),
+                (
+                    "informal",
+                    models.BooleanField(
+                        help_text="Bukan pekerja penerima upah, ASN, TNI atau Polri: sasaran program BPU.",
+                        verbose_name="pekerja informal (BPU)",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kode pekerjaan Dukcapil',
-                'verbose_name_plural': 'kode pekerjaan Dukcapil',
-                'ordering': ['code'],
+                "verbose_name": "kode pekerjaan Dukcapil",
+                "verbose_name_plural": "kode pekerjaan Dukcapil",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='ResidentList',
+            name="ResidentList",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('imported_at', models.DateTimeField(verbose_name='diimpor')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='pengunggah')),
-                ('village', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='resident_list', to='villages.village', verbose_name='desa')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("imported_at", models.DateTimeField(verbose_name="diimpor")),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="pengunggah",
+                    ),
+                ),
+                (
+                    "village",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="resident_list",
+                        to="villages.village",
+                        verbose_name="desa",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'data penduduk',
-                'verbose_name_plural': 'data penduduk',
+                "verbose_name": "data penduduk",
+                "verbose_name_plural": "data penduduk",
             },
         ),
         migrations.CreateModel(
-            name='Denominator',
+            name="Denominator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('hamlet', models.CharField(blank=True, max_length=100, verbose_name='jorong/dusun')),
-                ('as_of', models.DateField(verbose_name='tanggal data')),
-                ('source', models.CharField(max_length=100, verbose_name='sumber')),
-                ('alive', models.PositiveIntegerField(verbose_name='penduduk hidup')),
-                ('aged_15', models.PositiveIntegerField(verbose_name='usia 15+')),
-                ('working', models.PositiveIntegerField(verbose_name='bekerja')),
-                ('informal', models.PositiveIntegerField(verbose_name='pekerja informal')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='dicatat')),
-                ('village', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='denominators', to='villages.village', verbose_name='desa')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("hamlet", models.CharField(blank=True, max_length=100, verbose_name="jorong/dusun")),
+                ("as_of", models.DateField(verbose_name="tanggal data")),
+                ("source", models.CharField(max_length=100, verbose_name="sumber")),
+                ("alive", models.PositiveIntegerField(verbose_name="penduduk hidup")),
+                ("aged_15", models.PositiveIntegerField(verbose_name="usia 15+")),
+                ("working", models.PositiveIntegerField(verbose_name="bekerja")),
+                ("informal", models.PositiveIntegerField(verbose_name="pekerja informal")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="dicatat")),
+                (
+                    "village",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="denominators",
+                        to="villages.village",
+                        verbose_name="desa",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'penyebut cakupan',
-                'verbose_name_plural': 'penyebut cakupan',
-                'ordering': ['village', '-created_at', 'hamlet'],
-                'indexes': [models.Index(fields=['village', '-created_at'], name='villages_de_village_d7a30d_idx')],
+                "verbose_name": "penyebut cakupan",
+                "verbose_name_plural": "penyebut cakupan",
+                "ordering": ["village", "-created_at", "hamlet"],
+                "indexes": [models.Index(fields=["village", "-created_at"], name="villages_de_village_d7a30d_idx")],
             },
         ),
         migrations.CreateModel(
-            name='Resident',
+            name="Resident",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('nik', models.CharField(max_length=16, verbose_name='NIK')),
-                ('name', models.CharField(max_length=200, verbose_name='nama')),
-                ('sex', models.CharField(max_length=1, verbose_name='jenis kelamin')),
-                ('birth_date', models.DateField(verbose_name='tanggal lahir')),
-                ('hamlet', models.CharField(blank=True, max_length=100, verbose_name='jorong/dusun')),
-                ('status', models.PositiveSmallIntegerField(choices=[(1, 'hidup'), (2, 'mati'), (3, 'pindah'), (4, 'hilang'), (6, 'pergi'), (9, 'tidak valid')], verbose_name='status dasar')),
-                ('occupation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='villages.occupationcode', verbose_name='pekerjaan')),
-                ('village', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='villages.village', verbose_name='desa')),
-                ('resident_list', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='residents', to='villages.residentlist', verbose_name='data penduduk')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("nik", models.CharField(max_length=16, verbose_name="NIK")),
+                ("name", models.CharField(max_length=200, verbose_name="nama")),
+                ("sex", models.CharField(max_length=1, verbose_name="jenis kelamin")),
+                ("birth_date", models.DateField(verbose_name="tanggal lahir")),
+                ("hamlet", models.CharField(blank=True, max_length=100, verbose_name="jorong/dusun")),
+                (
+                    "status",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "hidup"),
+                            (2, "mati"),
+                            (3, "pindah"),
+                            (4, "hilang"),
+                            (6, "pergi"),
+                            (9, "tidak valid"),
+                        ],
+                        verbose_name="status dasar",
+                    ),
+                ),
+                (
+                    "occupation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="villages.occupationcode",
+                        verbose_name="pekerjaan",
+                    ),
+                ),
+                (
+                    "village",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="villages.village",
+                        verbose_name="desa",
+                    ),
+                ),
+                (
+                    "resident_list",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="residents",
+                        to="villages.residentlist",
+                        verbose_name="data penduduk",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'penduduk',
-                'verbose_name_plural': 'penduduk',
-                'ordering': ['hamlet', 'name'],
-                'indexes': [models.Index(fields=['nik'], name='villages_re_nik_f82e77_idx')],
-                'constraints': [models.UniqueConstraint(fields=('village', 'nik'), name='resident_unique_nik_per_village')],
+                "verbose_name": "penduduk",
+                "verbose_name_plural": "penduduk",
+                "ordering": ["hamlet", "name"],
+                "indexes": [models.Index(fields=["nik"], name="villages_re_nik_f82e77_idx")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("village", "nik"), name="resident_unique_nik_per_village")
+                ],
             },
         ),
     ]
