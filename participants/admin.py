@@ -16,6 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.formatting import format_rupiah
 from core.forms import MonthField
+from participants.benefits import Benefit
 from participants.coverage import participant_status
 from participants.models import (
     Claim,
@@ -31,7 +32,7 @@ from participants.models import (
     VillageMonthStat,
 )
 from participants.months import month_start
-from participants.rules import Benefit, RuleBook, Scope, adjustment_clashes, months_text
+from participants.rules import RuleBook, Scope, adjustment_clashes, months_text
 from villages.admin_scope import ReadOnlyAdminMixin, ScopedAdminMixin
 from villages.models import PROGRAMME_START_YEAR
 

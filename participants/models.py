@@ -426,8 +426,8 @@ class CoverageRule(models.Model):
 
 
 # The contribution rules (rates, reliefs, sectors) live in their own module; importing them here registers them.
+from participants.benefits import Benefit  # noqa: E402, F401
 from participants.rules import (  # noqa: E402, F401
-    Benefit,
     ContributionAdjustment,
     ContributionRate,
     OccupationSector,

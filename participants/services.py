@@ -21,6 +21,7 @@ from simple_history.utils import bulk_create_with_history
 from core.dates import date_range_error, earliest_month, month_range_error
 from core.formatting import format_rupiah
 from participants import selectors
+from participants.benefits import jkm_benefit
 from participants.coverage import (
     PAY_AHEAD_MONTHS,
     CoverageStatus,
@@ -32,7 +33,7 @@ from participants.coverage import (
 )
 from participants.models import Claim, Contribution, Participant, Programme
 from participants.months import add_months, month_start
-from participants.rules import Due, RuleBook, amount_mismatch, contribution_due, jkm_benefit, override_reason_text
+from participants.rules import Due, RuleBook, amount_mismatch, contribution_due, override_reason_text
 from participants.stats import stats_refresh
 from villages.access import is_branch_user
 from villages.models import Village
@@ -392,7 +393,7 @@ def claim_record(
 
     A claim is for a programme the participant holds, for an event in a month they were covered (aktif,
     or menunggak within the grace: `coverage.participant_status`), with a positive amount, and for JKM at
-    the benefit the rules data set (`rules.jkm_benefit`). Branch staff may record one that departs from
+    the benefit the rules data set (`benefits.jkm_benefit`). Branch staff may record one that departs from
     these with a written `override_reason`, kept in the claim's history; dates are always in range.
     """
     _check_participant(user=user, participant=participant)

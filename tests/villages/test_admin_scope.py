@@ -26,8 +26,9 @@ from evaluations.models import (
     PillarScore,
     VillageEvaluation,
 )
+from participants.benefits import Benefit
 from participants.models import CoverageRule, VillageMonthStat
-from participants.rules import Benefit, ContributionAdjustment, OccupationSector, Sector
+from participants.rules import ContributionAdjustment, OccupationSector, Sector
 from tests.factories import (
     ActionItemFactory,
     ActivityFactory,
