@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateField
 from villages.models import Activity, Village
+from villages.services import activity_problems
 
 
 class ActivityForm(forms.ModelForm):
@@ -37,12 +38,13 @@ class ActivityForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        attendees, enrolled = cleaned.get("attendees"), cleaned.get("enrolled_on_spot")
-        if attendees is not None and enrolled is not None and enrolled > attendees:
-            self.add_error("enrolled_on_spot", _("Peserta terdaftar di tempat tidak boleh lebih dari jumlah hadir."))
-        day = cleaned.get("date")
-        if day and day > timezone.localdate():
-            self.add_error("date", _("Tanggal kegiatan tidak boleh di masa depan."))
+        problems = activity_problems(
+            day=cleaned.get("date"),
+            attendees=cleaned.get("attendees"),
+            enrolled_on_spot=cleaned.get("enrolled_on_spot"),
+        )
+        for field, message in problems.items():
+            self.add_error(field, message)
         return cleaned
 
     def chosen_village(self) -> Village:

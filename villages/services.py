@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.dates import date_range_error
@@ -13,9 +14,24 @@ from villages.models import Activity, Village
 ACTIVITY_HORIZON_MONTHS = 0
 
 
+def activity_problems(*, day, attendees, enrolled_on_spot) -> dict[str, str]:
+    """The activity's own rules, by field, with the texts the form shows (the form and every write path)."""
+    problems = {}
+    if attendees is not None and enrolled_on_spot is not None and enrolled_on_spot > attendees:
+        problems["enrolled_on_spot"] = _("Peserta terdaftar di tempat tidak boleh lebih dari jumlah hadir.")
+    if day and date_range_error(day, horizon_months=ACTIVITY_HORIZON_MONTHS):
+        problems["date"] = date_range_error(day, horizon_months=ACTIVITY_HORIZON_MONTHS)
+    elif day and day > timezone.localdate():
+        problems["date"] = _("Tanggal kegiatan tidak boleh di masa depan.")
+    return problems
+
+
 def _check_date(activity: Activity) -> None:
-    if activity.date and date_range_error(activity.date, horizon_months=ACTIVITY_HORIZON_MONTHS):
-        raise ValidationError({"date": date_range_error(activity.date, horizon_months=ACTIVITY_HORIZON_MONTHS)})
+    problems = activity_problems(
+        day=activity.date, attendees=activity.attendees, enrolled_on_spot=activity.enrolled_on_spot
+    )
+    if problems:
+        raise ValidationError(problems)
 
 
 def _check_village(*, user, village: Village) -> None:

@@ -8,6 +8,7 @@ import json
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from participants.coverage import participant_status
 from participants.models import Claim, Contribution, Participant
@@ -238,6 +239,11 @@ def test_activities_recorded_and_changed(official_api, outsider_api, batang_baru
     activity = Activity.objects.get()
     response = official_api.patch(f"/api/v1/activities/{activity.pk}/", {"enrolled_on_spot": 31}, format="json")
     assert response.status_code == 400
+    # The form's own texts, field by field, not a database constraint's name.
+    assert "tidak boleh lebih dari jumlah hadir" in str(response.json())
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    response = official_api.patch(f"/api/v1/activities/{activity.pk}/", {"date": tomorrow}, format="json")
+    assert response.status_code == 400 and "tidak boleh di masa depan" in str(response.json())
     response = official_api.patch(f"/api/v1/activities/{activity.pk}/", {"enrolled_on_spot": 12}, format="json")
     assert (response.status_code, response.json()["enrolled_on_spot"]) == (200, 12)
     other = ActivityFactory(village=batang_barus)
