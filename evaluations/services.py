@@ -44,9 +44,9 @@ PERM_DELETE_ACTION = "evaluations.delete_actionitem"
 
 PERIOD_MONTHS = 12
 # How far ahead (core.dates) a cycle may end and an action plan be due: a cycle runs three years and
-# may be set up to a year before it starts; a plan's actions fall within two years.
+# may be set up to a year before it starts; a plan's actions fall within the next cycle (three years).
 CYCLE_HORIZON_MONTHS = 48
-ACTION_DUE_HORIZON_MONTHS = 24
+ACTION_DUE_HORIZON_MONTHS = 36
 
 
 def _require(user, perm: str, message: str) -> None:
