@@ -37,7 +37,7 @@ def test_wrong_password_is_refused_with_a_message(page, staff_user):
     with page.expect_navigation():
         page.click("form button[type=submit]")
     assert "/accounts/login/" in page.url
-    assert "sandi yang benar" in page.locator(".alert-danger").inner_text()
+    assert "Nama pengguna atau sandi salah" in page.locator(".alert-danger").inner_text()
 
 
 def test_login_page_sends_csp_and_the_browser_enforces_it(page, live_server, console_problems):

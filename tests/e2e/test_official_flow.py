@@ -112,7 +112,7 @@ def test_official_imports_a_spreadsheet_fixes_the_mistake_and_imports_again(page
     assert "NIK" in errors.inner_text()
     assert not Participant.objects.exists(), "the preview writes nothing"
     with page.expect_navigation():
-        page.get_by_role("button", name="Simpan 2 baris yang benar").click()
+        page.get_by_role("button", name="Simpan 2 baru").click()
     assert page.get_by_text("Sudah disimpan: 2 baru").is_visible()
     assert Participant.objects.filter(village=batang_barus).count() == 2
 
@@ -130,7 +130,7 @@ def test_official_imports_a_spreadsheet_fixes_the_mistake_and_imports_again(page
     assert page.get_by_test_id("count-unchanged").inner_text() == "2"
     assert page.get_by_test_id("count-error").inner_text() == "0"
     with page.expect_navigation():
-        page.get_by_role("button", name="Simpan 1 baris yang benar").click()
+        page.get_by_role("button", name="Simpan 1 baru").click()
     assert set(Participant.objects.values_list("name", flat=True)) == {f"Warga Impor {n}" for n in (1, 2, 3)}
     assert ImportBatch.objects.filter(status=ImportBatch.Status.CONFIRMED).count() == 2
 

@@ -75,7 +75,8 @@ def test_import_never_raises_and_writes_the_whole_valid_batch(official, rows, as
     batch = import_upload(user=official, kind=ImportBatch.Kind.PARTICIPANTS, name=name, content=content)
     counts = batch.summary["counts"]
     assert set(Participant.objects.values_list("nik", flat=True)) == before  # the preview writes nothing
-    written = import_confirm(batch=batch, user=official)
+    written = import_confirm(batch=batch, user=official, update_all=True)  # every previewed change chosen
+    assert written.pop("skipped") == 0
     assert written == counts  # the confirmation agrees with the preview
     after = set(Participant.objects.values_list("nik", flat=True))
     assert len(after - before) == counts["new"]  # every new row, and only those, is written
@@ -106,6 +107,7 @@ def test_contribution_import_never_raises_and_writes_the_whole_valid_batch(offic
     before = Contribution.objects.count()
     batch = import_upload(user=official, kind=ImportBatch.Kind.CONTRIBUTIONS, name=name, content=content)
     assert Contribution.objects.count() == before
-    written = import_confirm(batch=batch, user=official)
+    written = import_confirm(batch=batch, user=official, update_all=True)  # every previewed change chosen
+    assert written.pop("skipped") == 0
     assert written == batch.summary["counts"]
     assert Contribution.objects.count() == before + written["new"]
