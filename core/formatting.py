@@ -77,3 +77,23 @@ def format_datetime(moment: datetime.datetime | None) -> str:
     if moment is None:
         return EMPTY
     return f"{timezone.localtime(moment) if timezone.is_aware(moment) else moment:{DATETIME_FORMAT}}"
+
+
+def mask_nik(nik: str, *, kpj: str | None = None, birth_date: datetime.date | None = None) -> str:
+    """A NIK where the full number is not needed (lists, exports, readers' pages): the one rule.
+
+    The NIK's middle six digits are the birth date (DDMMYY, day + 40 for women): they are hidden,
+    the region (6 digits) and the serial (4) stay. The serial restarts for every birth date, so many
+    people of a kecamatan share region and serial ("130207******0001"), and two of one name would
+    read alike. So a tail that tells them apart follows, never the hidden birth date itself: the
+    KPJ's last four digits when there is a KPJ (the KPJ is not hidden anywhere), else the birth
+    year: "130207******0001 · KPJ …6789", "130207******0001 · lahir 1985".
+    """
+    if not nik:
+        return ""
+    masked = f"{nik[:6]}******{nik[-4:]}"
+    if kpj:
+        return f"{masked} · KPJ …{kpj[-4:]}"
+    if birth_date:
+        return f"{masked} · lahir {birth_date:%Y}"
+    return masked

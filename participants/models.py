@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.id import nik as stdnum_nik
 
+from core.formatting import mask_nik
 from participants.months import add_months, month_start
 from villages.models import Village
 
@@ -160,8 +161,8 @@ class Participant(models.Model):
 
     @property
     def masked_nik(self) -> str:
-        """The NIK with its birth date and serial hidden, for lists and exports."""
-        return f"{self.nik[:6]}******{self.nik[-4:]}" if self.nik else ""
+        """The NIK as lists and exports show it (`core.formatting.mask_nik`: birth date hidden, KPJ tail)."""
+        return mask_nik(self.nik, kpj=self.kpj, birth_date=self.birth_date)
 
     @property
     def is_apparatus(self) -> bool:

@@ -40,7 +40,7 @@ def worker(batang_barus):
 
 
 def test_lists_show_only_the_masked_nik_to_every_role(client, worker, official, staff_user, head_user):
-    assert worker.masked_nik == f"{worker.nik[:6]}******{worker.nik[-4:]}"
+    assert worker.masked_nik == f"{worker.nik[:6]}******{worker.nik[-4:]} · lahir 1985"
     for user in (official, staff_user, head_user):
         client.force_login(user)
         page = client.get(reverse("participants:list")).text

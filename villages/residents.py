@@ -20,6 +20,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.formatting import mask_nik
 from villages.models import Village
 
 WORKING_AGE = 15
@@ -134,7 +135,7 @@ class Resident(models.Model):
 
     @property
     def masked_nik(self) -> str:
-        return f"{self.nik[:6]}******{self.nik[-4:]}"
+        return mask_nik(self.nik, birth_date=self.birth_date)
 
 
 class DenominatorQuerySet(models.QuerySet):

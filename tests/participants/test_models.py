@@ -93,8 +93,20 @@ def test_empty_kpj_is_stored_as_null_so_many_may_have_none(batang_barus):
 
 def test_masked_nik_hides_birth_date_and_serial(batang_barus):
     participant = ParticipantFactory(village=batang_barus, nik="1302071403850001")
-    assert participant.masked_nik == "130207******0001"
-    assert "1403850001" not in str(participant)
+    assert participant.masked_nik == "130207******0001 · lahir 1985"
+    assert "1403850001" not in str(participant) and "140385" not in str(participant)
+
+
+def test_masked_niks_tell_two_people_of_one_name_apart(batang_barus):
+    """Same name, region and serial (the serial restarts per birth date): the KPJ tail, else the birth year."""
+    first = ParticipantFactory(village=batang_barus, name="Rahmat", nik="1302071403850001", kpj="12345678901")
+    second = ParticipantFactory(
+        village=batang_barus, name="Rahmat", nik="1302072007900001", birth_date=datetime.date(1990, 7, 20)
+    )
+    assert first.masked_nik == "130207******0001 · KPJ …8901"
+    assert second.masked_nik == "130207******0001 · lahir 1990"
+    second.kpj = "12345670002"
+    assert second.masked_nik == "130207******0001 · KPJ …0002" != first.masked_nik
 
 
 # --- other rules -----------------------------------------------------------------------------------------
