@@ -8,8 +8,12 @@ participant number, so two runs with the same size give the same data.
 Three kinds of payer: steady (70%, pay ~93% of months), lapsing (20%, pay the
 first 3–14 months, then stop) and sporadic (10%, pay ~35% of months); 5% exit
 1–12 months after enrolment. Enrolments are spread over the last --months
-months. Villages without a working-age population or a target for this year get
-synthetic ones, so coverage and target attainment are defined.
+months (84 by default: the programme runs since 2019). Participants are spread
+evenly over the villages, or, with --largest-village N, the first village by
+code gets N of them and the others share the rest evenly (a nagari at
+universal coverage next to ordinary ones). Villages without a working-age
+population or a target for this year get synthetic ones, so coverage and
+target attainment are defined.
 
 Never run this against a database with real data: it refuses to unless --replace,
 which deletes every participant, contribution and claim first.
@@ -38,14 +42,25 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--participants", type=int, required=True)
-        parser.add_argument("--months", type=int, default=36, help="Lama riwayat dalam bulan (bawaan 36).")
+        parser.add_argument("--months", type=int, default=84, help="Lama riwayat dalam bulan (bawaan 84).")
+        parser.add_argument(
+            "--largest-village",
+            type=int,
+            default=0,
+            help="Jumlah peserta desa terbesar (desa pertama menurut kode); sisanya dibagi rata ke desa lain.",
+        )
         parser.add_argument("--replace", action="store_true", help="Hapus dulu semua peserta, iuran dan klaim.")
 
-    def handle(self, *args, participants: int, months: int, replace: bool, **options) -> None:
+    def handle(self, *args, participants: int, months: int, replace: bool, largest_village: int, **options) -> None:
         if participants < 1 or participants > 10_000_000:
             raise CommandError("--participants harus antara 1 dan 10.000.000.")
         if months < 2 or months > 120:
             raise CommandError("--months harus antara 2 dan 120.")
+        if largest_village < 0 or largest_village > participants:
+            raise CommandError("--largest-village harus antara 0 dan jumlah peserta.")
+        self.largest = largest_village
+        if Village.objects.count() < 2 and largest_village:
+            raise CommandError("--largest-village perlu sedikitnya dua desa.")
         if Participant.objects.exists() and not replace:
             raise CommandError("Basis data sudah berisi peserta. Pakai --replace untuk menghapusnya lebih dulu.")
         started = time.perf_counter()
@@ -64,6 +79,8 @@ class Command(BaseCommand):
             self.stdout.write(f"{Contribution.objects.count()} iuran ditulis ({time.perf_counter() - started:.0f} s).")
             self._insert_claims_and_activities(base, participants)
             self._drop_lookup_tables()
+        if largest_village:
+            self.stdout.write(f"Desa terbesar: {self.largest_code} dengan {largest_village} peserta.")
         if self.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute(f"ANALYZE {Participant._meta.db_table}")
@@ -93,6 +110,7 @@ class Command(BaseCommand):
         self._execute("CREATE TEMPORARY TABLE bench_month (idx integer PRIMARY KEY, first_day date)")
         villages = list(Village.objects.order_by("code").values_list("pk", "code"))
         self.village_count = len(villages)
+        self.largest_code = villages[0][1]
         births = []
         for idx in range(BIRTH_DATES):
             born = datetime.date(1965, 1, 1) + datetime.timedelta(days=idx * 13)
@@ -142,10 +160,13 @@ class Command(BaseCommand):
     def _insert_participants(self, count: int) -> int:
         """One bench_participant row per participant (its payer kind and months), then the participants."""
         last_day = self.months * DAYS_PER_MONTH - 1
+        largest, villages = int(self.largest), self.village_count
         self._execute(
             f"""
             CREATE TEMPORARY TABLE bench_participant AS
             SELECT i,
+                CASE WHEN {largest} = 0 THEN i % {villages} WHEN i < {largest} THEN 0
+                     ELSE 1 + (i - {largest}) % {villages - 1} END AS village_idx,
                 (i * 2654435761) % 1000003 AS h,
                 ((i * 2654435761) % 1000003) % {last_day + 1} AS enrol_day,
                 CASE WHEN ((i * 40503) % 100) < 70 THEN 0 WHEN ((i * 40503) % 100) < 90 THEN 1 ELSE 2 END AS kind,
@@ -174,7 +195,7 @@ class Command(BaseCommand):
                 CASE WHEN leaving.day IS NULL THEN '' ELSE 'pindah' END,
                 %s, %s
             FROM bench_participant bp
-            JOIN bench_village bv ON bv.idx = bp.i %% {self.village_count}
+            JOIN bench_village bv ON bv.idx = bp.village_idx
             JOIN bench_birth bb ON bb.idx = (bp.i / 10000) %% {BIRTH_DATES}
             JOIN bench_day enrol ON enrol.idx = bp.enrol_day
             LEFT JOIN bench_day leaving ON bp.exit_after IS NOT NULL
