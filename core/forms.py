@@ -3,20 +3,24 @@ service's refusal.
 
 Dates are dd/mm/yyyy and months mm/yyyy whatever the browser's language: the fields name their
 input formats (`core.formats`) instead of taking the active locale's, and the text box is not the
-browser's date picker, whose format follows the device. Digits typed in another script (full-width,
+browser's date picker, whose format follows the device. Decimals take a comma or a point ("3,5",
+"3.5") in a text box, never the browser's number input, whose step check answers in the browser's
+language and whose parsing turns "3,5" into 35 in some. Digits typed in another script (full-width,
 Arabic-Indic) are read as ASCII digits (`core.parsing.normalise_digits`).
 """
 
 from __future__ import annotations
 
 import datetime
+import re
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.formats import DATE_INPUT_FORMATS
-from core.formatting import DATE_FORMAT, MONTH_FORMAT
+from core.formatting import DATE_FORMAT, MONTH_FORMAT, format_decimal
 from core.parsing import normalise_digits, parse_month, parse_rupiah
 
 
@@ -88,3 +92,55 @@ class RupiahField(forms.IntegerField):
         if amount is None:
             raise ValidationError(_("Tulis jumlah dalam Rupiah, misalnya 1.500.000."), code="invalid")
         return amount
+
+
+DECIMAL = re.compile(r"^-?\d+(?:[.,]\d+)?$")
+
+
+class DecimalField(forms.DecimalField):
+    """A decimal written "3,5" as Indonesians do, or "3.5"; one separator, no thousands grouping.
+
+    A text box with `inputmode="decimal"` (the phone's keypad with its comma), not `type=number`:
+    the browser neither validates it in its own language nor reads the comma its own way. Every
+    refusal is in Indonesian, whatever language the browser asks for.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "placeholder": "3,5"})
+        example = _("misalnya 3,5")
+        bounds = ""
+        if self.min_value is not None and self.max_value is not None:
+            bounds = _("antara %(low)s dan %(high)s") % {
+                "low": format_decimal(self.min_value, None),
+                "high": format_decimal(self.max_value, None),
+            }
+        self.error_messages.update(
+            {
+                "required": _("Isi angka, %(example)s.") % {"example": example},
+                "invalid": _("Tulis satu angka dengan koma desimal, %(example)s.") % {"example": example},
+                "min_value": _("Isi angka %(bounds)s.") % {"bounds": bounds or _("yang lebih besar")},
+                "max_value": _("Isi angka %(bounds)s.") % {"bounds": bounds or _("yang lebih kecil")},
+                "max_digits": _("Angka terlalu panjang; tulis paling banyak %(places)s angka di belakang koma.")
+                % {"places": self.decimal_places},
+                "max_decimal_places": _("Tulis paling banyak %(places)s angka di belakang koma.")
+                % {"places": self.decimal_places},
+                "max_whole_digits": _("Angka terlalu besar."),
+            }
+        )
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal):
+            return value
+        text = normalise_digits(str(value)).strip().replace(" ", "")
+        if not DECIMAL.match(text):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        try:
+            return Decimal(text.replace(",", "."))
+        except InvalidOperation:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+    def prepare_value(self, value):
+        return format_decimal(value, None) if isinstance(value, Decimal) else value

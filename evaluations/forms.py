@@ -1,4 +1,4 @@
-"""Forms of the anev pages. Dates are typed dd/mm/yyyy and months mm/yyyy (the fields of `core.forms`)."""
+"""Forms of the anev pages. Dates are typed dd/mm/yyyy, months mm/yyyy and scores 3,5 (the fields of `core.forms`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import django_filters
 from django import forms
 from django.utils import timezone
 
-from core.forms import DateField, MonthField
+from core.forms import DateField, DecimalField, MonthField
 from evaluations import selectors
 from evaluations.models import ActionItem, EvaluationCycle, Pillar, VillageEvaluation
 
@@ -52,14 +52,14 @@ class NotesForm(forms.ModelForm):
 
 
 class PillarAdjustForm(forms.Form):
-    score = forms.DecimalField(
+    score = DecimalField(
         label="Skor disesuaikan",
         min_value=Decimal(1),
         max_value=Decimal(5),
         max_digits=3,
         decimal_places=2,
         required=False,
-        help_text="1–5; kosongkan untuk kembali ke skor hitungan.",
+        help_text="1–5, boleh dengan koma, misalnya 3,5; kosongkan untuk kembali ke skor hitungan.",
     )
     justification = forms.CharField(
         label="Alasan penyesuaian", widget=forms.Textarea(attrs={"rows": 2}), required=False
