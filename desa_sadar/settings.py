@@ -176,6 +176,22 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # A village's resident list is marked stale (and its denominators too) after this many months.
 RESIDENT_LIST_STALE_MONTHS = env.int("RESIDENT_LIST_STALE_MONTHS", default=12)
 
+# Background jobs (core/jobs.py) on Celery with a Redis broker, e.g. redis://127.0.0.1:6379/1. Empty (the
+# default): every job runs inline in the request that starts it. Workers: `make worker` (README).
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+# One job at a time per worker process: jobs are long, the next waits in Redis for a free process.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Imports of more rows than this go through a job (with a broker: a worker) with a progress page.
+JOB_INLINE_MAX_ROWS = env.int("JOB_INLINE_MAX_ROWS", default=2000)
+# The worker tests (.ci/run) need a test database that the worker process opens too: a file for SQLite.
+if env.str("TEST_DATABASE_NAME", default=""):
+    DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME")}
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -19,4 +19,5 @@ urlpatterns = [
     path("participants/", include("participants.urls")),
     path("evaluations/", include("evaluations.urls")),
     path("api/", include("api.urls")),
+    path("jobs/", include("core.urls")),
 ]

@@ -20,9 +20,11 @@ from functools import cached_property
 
 import pytest
 from django.contrib import admin
+from django.core.files.base import ContentFile
 from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from core.models import Job
 from evaluations.models import ActionItem, EvaluationCycle, VillageEvaluation
 from evaluations.services import cycle_open
 from participants.models import Claim, Contribution, ImportBatch, Participant
@@ -94,6 +96,14 @@ class World:
             name="daftar.xlsx",
             content=template_workbook(kind=ImportBatch.Kind.PARTICIPANTS),
         )
+
+    @cached_property
+    def job(self) -> Job:
+        """A finished background job of the Batang Barus operator, with its file (a job is its owner's only)."""
+        job = Job(kind="tests.report", title="Laporan", owner=self.users["official"], status=Job.Status.DONE)
+        job.file.save("laporan.txt", ContentFile(b"isi laporan"), save=False)
+        job.save()
+        return job
 
     @cached_property
     def cycle(self) -> EvaluationCycle:
@@ -227,6 +237,9 @@ ROWS: dict[str, Row] = {
         expect=LIST_PAGE, kwargs=lambda world: {"fmt": "csv"}, marker=claimant, query=claim_period
     ),
     "healthz": Row(expect=dict.fromkeys(ROLES, 200)),
+    "jobs:list": Row(expect=LIST_PAGE),
+    "jobs:detail": Row(expect=UPLOADER_ONLY, kwargs=lambda world: {"pk": world.job.pk}),
+    "jobs:file": Row(expect=UPLOADER_ONLY, kwargs=lambda world: {"pk": world.job.pk}),
 }
 
 # The anev (evaluations:*). Cycle pages are the branch's; an evaluation is its village's. Actions are POST only:

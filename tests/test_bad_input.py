@@ -245,6 +245,10 @@ INPUTS: dict[str, Inputs] = {
     "evaluations:action_item_edit": Inputs(kwargs=action_item_pk),
     "evaluations:action_item_delete": Inputs(kwargs=action_item_pk),
     "evaluations:action_item_status": Inputs(kwargs=action_item_pk),
+    # background jobs
+    "jobs:list": Inputs(),
+    "jobs:detail": Inputs(kwargs=lambda world: {"pk": world.job.pk}, headers={"HX-Request": "true"}),
+    "jobs:file": Inputs(kwargs=lambda world: {"pk": world.job.pk}),
 }
 
 ROLES = ("anonymous", "official", "staff", "head")

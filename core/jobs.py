@@ -1,0 +1,208 @@
+"""Background jobs: heavy work (large imports, statistics rebuilds, reports) off the request.
+
+An app registers a kind in its own `jobs.py`, imported by its `AppConfig.ready` so the worker and the
+inline mode both know it::
+
+    @job_kind("participants.import_confirm")
+    def import_confirm_job(job: Job, *, batch_id: str) -> None:
+        ...
+        job.report(done=n, total=rows, message="Menyimpan baris …")
+        job.result = {"url": reverse(...)}      # where the progress page sends the user when done
+
+and a view starts it, then sends the user to its progress page::
+
+    job = job_start(kind="participants.import_confirm", owner=request.user, params={"batch_id": str(pk)})
+    return redirect(job)
+
+With a broker (`settings.CELERY_BROKER_URL`), `job_start` sends one Celery task `core.tasks.run_job` when
+the transaction commits and a worker runs it; without one it runs the job inline at once. Either way the
+job's work runs in one transaction: a job that raises leaves nothing half-written and is marked failed
+with an Indonesian message for the user (`JobFailed` carries a specific one; any other error a general
+one, its traceback in the log).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.http import Http404
+from django.utils import timezone
+
+from core.models import Job
+
+logger = logging.getLogger(__name__)
+
+# Progress is saved at most this often (seconds), and always when the job is finished.
+REPORT_EVERY = 0.5
+RECENT_JOBS = 30
+GENERIC_FAILURE = (
+    "Pekerjaan gagal karena kesalahan sistem; tidak ada yang disimpan. "
+    "Coba sekali lagi; bila terulang, hubungi admin cabang."
+)
+
+RUNNING = "Sedang dikerjakan…"
+
+# name -> (function, its title for the user, whether its work runs in one transaction)
+_KINDS: dict[str, tuple[Callable[..., Any], str, bool]] = {}
+
+
+class JobFailed(Exception):
+    """Raised by a job with the Indonesian message the user sees (what went wrong, what to do)."""
+
+
+def job_kind(name: str, *, title: str = "", atomic: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register `fn(job, **params)` as the job kind `name`, shown to the user as `title` ("Impor peserta").
+    Its work runs in one transaction; a kind that only reads and then writes once (a preview) may say
+    `atomic=False`, so its progress is saved as it goes on every database."""
+
+    def register(fn: Callable[..., Any]) -> Callable[..., Any]:
+        if name in _KINDS and _KINDS[name][0] is not fn:
+            raise ValueError(f"job kind {name!r} is registered twice")
+        _KINDS[name] = (fn, title or name, atomic)
+        return fn
+
+    return register
+
+
+def queue_configured() -> bool:
+    """True when jobs go to a worker through the broker; False: they run inline."""
+    return bool(settings.CELERY_BROKER_URL)
+
+
+def job_start(*, kind: str, owner, params: dict, total: int | None = None, title: str = "") -> Job:
+    """Create the job and run it: through the broker once the transaction commits, or inline at once.
+    `title` names this run for the user ("Impor peserta.xlsx"); the kind's title by default."""
+    if kind not in _KINDS:
+        raise ValueError(f"unknown job kind {kind!r}")
+    job = Job.objects.create(
+        kind=kind,
+        title=(title or _KINDS[kind][1])[:200],
+        owner=owner,
+        params=params,
+        total=total or 0,
+        message="Menunggu giliran…",
+    )
+    if queue_configured():
+        from core.tasks import run_job
+
+        transaction.on_commit(lambda: run_job.delay(str(job.pk)))
+    else:
+        job_run(job_id=job.pk)
+        job.refresh_from_db()
+    return job
+
+
+def job_run(*, job_id) -> Job | None:
+    """Run a queued job (the worker's task, or inline): its work in one transaction, its outcome saved."""
+    job = Job.objects.filter(pk=job_id).first()
+    if job is None:
+        logger.warning("job %s not found", job_id)
+        return None
+    if job.status != Job.Status.QUEUED:
+        return job  # delivered twice: it ran, or is running, elsewhere
+    job.status = Job.Status.RUNNING
+    job.started_at = timezone.now()
+    job.message = RUNNING
+    job.save(update_fields=["status", "started_at", "message"])
+    job._last_report = time.monotonic()
+    job._in_worker = queue_configured()
+    try:
+        fn, _, atomic = _KINDS[job.kind]
+        with transaction.atomic() if atomic else nullcontext():
+            fn(job, **job.params)
+    except JobFailed as failure:
+        _finish_failed(job, str(failure))
+    except Exception:
+        logger.exception("job %s (%s) failed", job.pk, job.kind)
+        _finish_failed(job, GENERIC_FAILURE)
+    else:
+        job.status = Job.Status.DONE
+        job.done = max(job.done, job.total)
+        job.message = "Selesai." if job.message == RUNNING else job.message
+        job.finished_at = timezone.now()
+        job.save()
+    finally:
+        side = getattr(job, "_report_connection", None)
+        if side is not None:
+            side.close()
+    return job
+
+
+def _finish_failed(job: Job, message: str) -> None:
+    job.status = Job.Status.FAILED
+    job.error = message
+    job.message = message[:300]
+    job.finished_at = timezone.now()
+    job.file = ""
+    job.save()
+
+
+def job_report(*, job: Job, done: int | None = None, total: int | None = None, message: str | None = None) -> None:
+    """Keep a job's progress; saved for its progress page at most every REPORT_EVERY seconds.
+
+    The job's work runs in a transaction, so the progress is written through a connection of its own
+    (committed at once, seen by the progress page) when the job runs in a worker on a database that
+    allows it; inline, or on SQLite (one writer), it is kept and saved with the outcome."""
+    if done is not None:
+        job.done = done
+    if total is not None:
+        job.total = total
+    if message is not None:
+        job.message = message[:300]
+    now = time.monotonic()
+    if now - getattr(job, "_last_report", 0.0) < REPORT_EVERY:
+        return
+    job._last_report = now
+    fields = {"done": job.done, "total": job.total, "message": job.message}
+    if not connection.in_atomic_block:
+        Job.objects.filter(pk=job.pk).update(**fields)
+    elif getattr(job, "_in_worker", False) and connection.vendor != "sqlite":
+        _report_outside_transaction(job, fields)
+
+
+def _report_outside_transaction(job: Job, fields: dict) -> None:
+    side = getattr(job, "_report_connection", None)
+    if side is None:
+        side = job._report_connection = connections.create_connection(DEFAULT_DB_ALIAS)
+    table = side.ops.quote_name(Job._meta.db_table)
+    columns = ", ".join(f"{side.ops.quote_name(name)} = %s" for name in fields)
+    pk = Job._meta.pk.get_db_prep_value(job.pk, side)
+    with side.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET {columns} WHERE id = %s", [*fields.values(), pk])  # noqa: S608
+
+
+def job_attach(*, job: Job, name: str, content: bytes) -> None:
+    """Keep `content` as the job's file; the progress page offers it for download once the job is done."""
+    job.file.save(Path(name).name, ContentFile(content), save=False)
+
+
+def job_next_url(job: Job) -> str:
+    """Where to send the user after starting or polling a job: its result once it is done (unless it has a
+    file to download), else its progress page."""
+    if job.status == Job.Status.DONE and not job.file and job.result.get("url"):
+        return job.result["url"]
+    return job.get_absolute_url()
+
+
+def job_get_for_user_or_404(*, user, pk) -> Job:
+    """A job its owner (or a superuser) may follow; anyone else gets a 404, as for an unknown job."""
+    jobs = Job.objects.select_related("owner")
+    if not user.is_superuser:
+        jobs = jobs.filter(owner=user)
+    job = jobs.filter(pk=pk).first()
+    if job is None:
+        raise Http404("Pekerjaan tidak ditemukan.")
+    return job
+
+
+def jobs_recent(*, user):
+    """The user's recent jobs, newest first ("Pekerjaan saya")."""
+    return Job.objects.filter(owner=user).order_by("-created_at")[:RECENT_JOBS]
