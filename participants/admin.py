@@ -11,6 +11,7 @@ import datetime
 from django import forms
 from django.contrib import admin
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -18,6 +19,7 @@ from core.formatting import format_rupiah
 from core.forms import MonthField
 from participants.benefits import Benefit
 from participants.coverage import participant_status
+from participants.jobs import stats_rebuild_start
 from participants.models import (
     Claim,
     Contribution,
@@ -33,6 +35,7 @@ from participants.models import (
 )
 from participants.months import month_start
 from participants.rules import RuleBook, Scope, adjustment_clashes, months_text
+from participants.signals import coverage_rule_rebuild_since
 from villages.admin_scope import ReadOnlyAdminMixin, ScopedAdminMixin
 from villages.models import PROGRAMME_START_YEAR
 
@@ -247,12 +250,22 @@ class CoverageRuleAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         return actions
 
     def save_model(self, request, obj, form, change) -> None:
+        obj._stats_rebuild_by_job = True
         super().save_model(request, obj, form, change)
-        self.message_user(request, _("Statistik bulanan semua desa dihitung ulang dengan aturan ini."))
+        self._rebuild(request, obj, _("Statistik bulanan semua desa dihitung ulang dengan aturan ini"))
 
     def delete_model(self, request, obj) -> None:
+        obj._stats_rebuild_by_job = True
         super().delete_model(request, obj)
-        self.message_user(request, _("Statistik bulanan semua desa dihitung ulang tanpa aturan ini."))
+        self._rebuild(request, obj, _("Statistik bulanan semua desa dihitung ulang tanpa aturan ini"))
+
+    def _rebuild(self, request, rule: CoverageRule, what: str) -> None:
+        """The rebuild runs as a background job: sent to a worker once the admin's transaction commits, or
+        run at once without a broker; the message links to its progress page."""
+        job = stats_rebuild_start(owner=request.user, since=coverage_rule_rebuild_since(rule))
+        self.message_user(
+            request, format_html('{}: <a href="{}">{}</a>.', what, job.get_absolute_url(), job.get_status_display())
+        )
 
 
 class ContributionYearFilter(admin.SimpleListFilter):

@@ -6,4 +6,5 @@ class ParticipantsConfig(AppConfig):
     verbose_name = "Peserta dan Iuran"
 
     def ready(self) -> None:
-        from participants import signals  # noqa: F401  (connects the statistics refresh)
+        # The statistics refresh of single writes, and the background jobs of imports and statistics.
+        from participants import jobs, signals  # noqa: F401

@@ -62,14 +62,20 @@ def coverage_rule_remember_previous_month(sender, instance: CoverageRule, raw=Fa
     )
 
 
+def coverage_rule_rebuild_since(rule: CoverageRule) -> datetime.date | None:
+    """The first month whose statuses a saved or deleted rule changes (its old or new first month); None when
+    it is the earliest rule, which also governs the months before it."""
+    previous = getattr(rule, "_stats_previous_valid_from", None)
+    since = min(filter(None, (rule.valid_from, previous)))
+    return since if CoverageRule.objects.filter(valid_from__lt=since).exists() else None
+
+
 @receiver(post_save, sender=CoverageRule, dispatch_uid="coverage_rule_stats_rebuild")
 @receiver(post_delete, sender=CoverageRule, dispatch_uid="coverage_rule_stats_rebuild_delete")
 def coverage_rule_rebuild_stats(sender, instance: CoverageRule, raw=False, **kwargs) -> None:
-    """The statuses of every month from the rule's (old or new) first month change: rebuild them, in every village."""
-    if raw:
+    """The statuses of every month from the rule's (old or new) first month change: rebuild them, in every village.
+    The admin does it as a background job instead (`CoverageRuleAdmin`, which marks the rule)."""
+    if raw or getattr(instance, "_stats_rebuild_by_job", False):
         return
-    previous = getattr(instance, "_stats_previous_valid_from", None)
-    since = min(filter(None, (instance.valid_from, previous)))
-    if not CoverageRule.objects.filter(valid_from__lt=since).exists():
-        since = None
+    since = coverage_rule_rebuild_since(instance)
     transaction.on_commit(lambda: stats_refresh_all(since=since))

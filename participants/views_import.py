@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from core.jobs import job_next_url
 from core.spreadsheets import spreadsheet_response
 from participants import selectors
 from participants.coverage import CORRECTION_REASON_MAX
@@ -19,8 +20,11 @@ from participants.imports import (
     KINDS,
     ImportFileError,
     import_confirm,
+    import_confirm_start,
+    import_job,
     import_rejected_workbook,
-    import_upload,
+    import_runs_as_job,
+    import_submit,
     template_workbook,
 )
 
@@ -42,7 +46,7 @@ def import_start(request: HttpRequest, kind: str = "peserta") -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            batch = import_upload(
+            batch = import_submit(
                 user=request.user,
                 kind=import_kind.key,
                 name=upload.name,
@@ -52,7 +56,7 @@ def import_start(request: HttpRequest, kind: str = "peserta") -> HttpResponse:
         except ImportFileError as error:
             form.add_error("file", str(error))
         else:
-            return redirect("participants:import_preview", pk=batch.pk)
+            return import_next(batch)
     columns = import_kind.columns
     return render(
         request,
@@ -67,6 +71,14 @@ def import_start(request: HttpRequest, kind: str = "peserta") -> HttpResponse:
     )
 
 
+def import_next(batch) -> HttpResponse:
+    """After an upload: the preview, or the progress page of the job still previewing a large file."""
+    job = import_job(batch)
+    if job is None:
+        return redirect("participants:import_preview", pk=batch.pk)
+    return redirect(job_next_url(job))
+
+
 @login_required
 def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     return spreadsheet_response(template_workbook(kind=_kind(kind).key), filename=f"templat-{kind}.xlsx")
@@ -76,9 +88,14 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def import_preview(request: HttpRequest, pk) -> HttpResponse:
     batch = selectors.import_batch_get(user=request.user, pk=pk)
+    job = import_job(batch)
+    if job is not None and (not job.finished or "counts" not in batch.summary):
+        return redirect(job)  # still previewing or saving, or its preview failed: the job's page says so
     if request.method == "POST":
         if not request.user.has_perm(KINDS[batch.kind].permission):
             raise PermissionDenied
+        if import_runs_as_job(batch):
+            return _confirm_as_job(request, batch)
         try:
             written = import_confirm(
                 batch=batch,
@@ -122,6 +139,22 @@ def import_preview(request: HttpRequest, pk) -> HttpResponse:
             "kind": batch.kind,
         },
     )
+
+
+def _confirm_as_job(request: HttpRequest, batch) -> HttpResponse:
+    """A large file is saved by a background job; the user follows it on its progress page."""
+    try:
+        job = import_confirm_start(
+            batch=batch,
+            user=request.user,
+            correction_reason=request.POST.get("correction_reason", ""),
+            update_rows=[row for row in request.POST.getlist("update") if row.isdigit()],
+            update_all=request.POST.get("update_all") == "1",
+        )
+    except ImportFileError as error:
+        messages.error(request, str(error))
+        return redirect("participants:import_preview", pk=batch.pk)
+    return redirect(job_next_url(job))
 
 
 @login_required

@@ -8,8 +8,10 @@ parts, and only the last is written per kind:
   for a file that cannot be read at all;
 - `columns`: a kind's columns and their header synonyms (matched case-, space- and
   punctuation-insensitively), and the template workbook built from them;
-- `batch`: the flow (`import_upload`, `import_confirm`, `import_rejected_workbook`), the `ImportBatch`
-  that keeps the file between preview and confirmation, and `KINDS`, the list of kinds;
+- `batch`: the flow (`import_upload`, `import_confirm`, `import_rejected_workbook`; for pages
+  `import_submit` and `import_confirm_start`, which run a file of more than `JOB_INLINE_MAX_ROWS` rows
+  as background jobs, `participants/jobs.py`), the `ImportBatch` that keeps the file between preview
+  and confirmation, and `KINDS`, the list of kinds;
 - one module per kind: `participant_rows` (workers of a village), `contribution_rows` (paid months).
 
 To add a kind (a core-system extract to reconcile, a village's resident list):
@@ -36,7 +38,11 @@ To add a kind (a core-system extract to reconcile, a village's resident list):
 from participants.imports.batch import (
     KINDS,
     import_confirm,
+    import_confirm_start,
+    import_job,
     import_rejected_workbook,
+    import_runs_as_job,
+    import_submit,
     import_upload,
     template_workbook,
 )
@@ -46,7 +52,11 @@ __all__ = [
     "KINDS",
     "ImportFileError",
     "import_confirm",
+    "import_confirm_start",
+    "import_job",
     "import_rejected_workbook",
+    "import_runs_as_job",
+    "import_submit",
     "import_upload",
     "read_table",
     "template_workbook",

@@ -6,25 +6,29 @@ writes the valid ones in one transaction with bulk statements, chunk by chunk. T
 download gives the rows with errors back as they were written, with what to fix, so the corrected
 file can be uploaded again.
 
-Measured with 20,000 new participant rows (0.9 MB .xlsx, one village, PostgreSQL 16 on the
-development machine, single process): preview 16 s, confirm 32 s of which 7 s is the analytics
-refresh, the same file again 19 s (all unchanged); the process peaks at about 100 MB resident
-whatever the row count. SQLite, with at most 999 parameters per statement, takes about twice as
-long to confirm. Both fit gunicorn's 120 s timeout; beyond ~60,000 rows move the confirm step to a
-task queue.
+A file of more than `settings.JOB_INLINE_MAX_ROWS` data rows is previewed and confirmed as a
+background job (`core.jobs`: a worker when a broker is configured, else inline) with a progress page:
+`import_submit` and `import_confirm_start`; `participants/jobs.py` holds the two job kinds. Smaller
+files are previewed and confirmed in the request. Figures: docs/performance.md, "Import".
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Collection, Iterator
 from itertools import islice
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from openpyxl import load_workbook
 
+from core.formatting import format_thousands
+from core.jobs import job_start
+from core.models import Job
 from core.parsing import text
 from core.spreadsheets import xlsx_stream_bytes
 from participants.coverage import correction_text
@@ -41,6 +45,8 @@ from villages.models import ExportLog, Village
 # Every kind of import, by its ImportBatch.Kind value (also its slug in URLs).
 KINDS: dict[str, type[ImportKind]] = {kind.key: kind for kind in (ParticipantRows, ContributionRows, ResidentRows)}
 CHUNK = 1000
+# The background jobs of an import (participants/jobs.py): their params name the batch.
+JOB_KINDS = ("participants.import_preview", "participants.import_confirm")
 PREVIEW_ERRORS = 500
 PREVIEW_ROWS = 1000
 
@@ -61,19 +67,116 @@ def template_workbook(*, kind: str) -> bytes:
 
 def import_upload(*, user, kind: str, name: str, content: bytes, village: Village | None = None) -> ImportBatch:
     """Keep the uploaded file and classify its rows (nothing else is written). Raises ImportFileError."""
+    batch, _ = _receive(user=user, kind=kind, name=name, content=content, village=village)
+    _preview_or_discard(batch)
+    return batch
+
+
+def import_submit(*, user, kind: str, name: str, content: bytes, village: Village | None = None) -> ImportBatch:
+    """`import_upload` for a page: a file of more than JOB_INLINE_MAX_ROWS rows is kept and previewed by a
+    background job (`import_job` then names it). A file that cannot be read at all, or lacks a required
+    column, is refused here at once (ImportFileError)."""
+    batch, table = _receive(user=user, kind=kind, name=name, content=content, village=village)
+    limit = settings.JOB_INLINE_MAX_ROWS
+    if sum(1 for _ in islice(table.rows, limit + 1)) <= limit:
+        _preview_or_discard(batch)
+        return batch
+    job_start(
+        kind="participants.import_preview",
+        owner=user,
+        params={"batch_id": str(batch.pk)},
+        total=_estimated_rows(content=content, name=batch.original_name),
+        title=f"Pratinjau impor {batch.original_name}",
+    )
+    return batch
+
+
+def _receive(*, user, kind: str, name: str, content: bytes, village: Village | None) -> tuple[ImportBatch, Table]:
+    """Check the upload and its header row, and keep the file as a batch waiting for its preview."""
     check_upload(name=name, size=len(content))
     if village is not None and not Village.objects.for_user(user).filter(pk=village.pk).exists():
         raise PermissionDenied
-    kind_class = KINDS[kind]
-    table = read_table(content=content, name=name, kind=kind_class)
-    rows = kind_class(user=user, village=village)
-    summary = _summarise(validate_rows(table=table, kind=rows), table, kind_class)
-    batch = ImportBatch(
-        kind=kind, uploaded_by=user, village=village, original_name=Path(name).name[:255], summary=summary
-    )
+    table = read_table(content=content, name=name, kind=KINDS[kind])  # refuses a file without its header row
+    batch = ImportBatch(kind=kind, uploaded_by=user, village=village, original_name=Path(name).name[:255])
     batch.file.save(Path(name).name, ContentFile(content), save=False)
     batch.save()
-    return batch
+    return batch, table
+
+
+def _preview_or_discard(batch: ImportBatch) -> None:
+    """Preview the batch in the request; a file that turns out unreadable further down leaves nothing kept."""
+    try:
+        import_preview(batch=batch)
+    except ImportFileError:
+        batch.file.delete(save=False)
+        batch.delete()
+        raise
+
+
+def import_preview(*, batch: ImportBatch, job: Job | None = None) -> None:
+    """Classify every row of the batch's file and keep the preview in its summary (nothing else is written),
+    telling `job` how far it got."""
+    table = _batch_table(batch)
+    kind = KINDS[batch.kind](user=batch.uploaded_by, village=batch.village)
+    chunks = validate_rows(table=table, kind=kind)
+    if job is not None:
+        chunks = _reporting(chunks, job=job, message="Memeriksa baris")
+    batch.summary = _summarise(chunks, table, type(kind))
+    batch.save(update_fields=["summary"])
+
+
+def import_job(batch: ImportBatch) -> Job | None:
+    """The latest job that previewed or confirmed the batch, if any (its page tells how far it got, or why
+    it failed)."""
+    return Job.objects.filter(kind__in=JOB_KINDS, params__batch_id=str(batch.pk)).order_by("-created_at").first()
+
+
+def import_runs_as_job(batch: ImportBatch) -> bool:
+    """Whether the batch is confirmed by a background job (`import_confirm_start`): more rows than
+    JOB_INLINE_MAX_ROWS."""
+    return sum(batch.summary.get("counts", {}).values()) > settings.JOB_INLINE_MAX_ROWS
+
+
+def import_confirm_start(
+    *, batch: ImportBatch, user, correction_reason: str = "", update_rows: Collection[int] = (), update_all=False
+) -> Job:
+    """Start the job that runs `import_confirm` with these choices; what the user can fix at once (the
+    correction reason, a batch already confirmed) is refused here (ImportFileError)."""
+    _confirm_checks(batch=batch, user=user, correction_reason=correction_reason)
+    return job_start(
+        kind="participants.import_confirm",
+        owner=user,
+        params={
+            "batch_id": str(batch.pk),
+            "correction_reason": correction_reason,
+            "update_rows": sorted({int(row) for row in update_rows}),
+            "update_all": bool(update_all),
+        },
+        total=sum(batch.summary.get("counts", {}).values()),
+        title=f"Simpan impor {batch.original_name}",
+    )
+
+
+def _reporting(chunks: Iterator[list[RowResult]], *, job: Job, message: str) -> Iterator[list[RowResult]]:
+    done = 0
+    for results in chunks:
+        yield results
+        done += len(results)
+        job.report(done=done, total=max(job.total, done), message=f"{message}: {format_thousands(done)} baris")
+
+
+def _estimated_rows(*, content: bytes, name: str) -> int:
+    """About how many data rows the file has, for a progress bar (the sheet's recorded size, the CSV's lines)."""
+    if Path(name).suffix.lower() == ".csv":
+        return max(0, content.count(b"\n") - 1)
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True)
+        try:
+            return max(0, (workbook.worksheets[0].max_row or 1) - 1)
+        finally:
+            workbook.close()
+    except Exception:  # only an estimate: the preview reads the file properly
+        return 0
 
 
 class ImportChanged(ImportFileError):
@@ -94,6 +197,7 @@ def import_confirm(
     correction_reason: str = "",
     update_rows: Collection[int] = (),
     update_all: bool = False,
+    job: Job | None = None,
 ) -> dict[str, int]:
     """Re-validate the batch and write every valid row in one transaction. Returns the counts written.
 
@@ -104,15 +208,9 @@ def import_confirm(
     would now be decided otherwise (a NIK registered by hand meanwhile, a field changed), nothing is written,
     the batch gets a fresh preview with those rows marked, and ImportChanged is raised. A row that changes
     an existing record is applied only when the user chose it: its row number in `update_rows`, or
-    `update_all` after seeing them; the others are counted as skipped."""
-    if batch.uploaded_by_id != user.pk:
-        raise PermissionDenied
-    if batch.status == ImportBatch.Status.CONFIRMED:
-        raise ImportFileError("Berkas ini sudah dikonfirmasi sebelumnya.")
-    try:
-        correction = correction_text(reason=correction_reason, may_correct=is_branch_user(user))
-    except ValidationError as error:
-        raise ImportFileError(" ".join(error.messages)) from error
+    `update_all` after seeing them; the others are counted as skipped. `job`, when it runs as one, is told
+    how far it got."""
+    correction = _confirm_checks(batch=batch, user=user, correction_reason=correction_reason)
     table = _batch_table(batch)
     kind = KINDS[batch.kind](user=user, village=batch.village)
     kind.correction_reason = correction
@@ -120,13 +218,18 @@ def import_confirm(
     counts = dict.fromkeys(STATUS_LABELS, 0)
     chosen = {int(row) for row in update_rows}
     previewed = iter(batch.summary.get("decisions", []))
+    total = sum(batch.summary["counts"].values())
     try:
         with transaction.atomic():
             # A second click on "Simpan" waits here, then finds the batch confirmed.
             locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
             if locked.status == ImportBatch.Status.CONFIRMED:
                 raise ImportFileError("Berkas ini sudah dikonfirmasi sebelumnya.")
-            for results in validate_rows(table=table, kind=kind):
+            chunks = validate_rows(table=table, kind=kind)
+            if job is not None:
+                job.report(done=0, total=total)
+                chunks = _reporting(chunks, job=job, message="Menyimpan baris")
+            for results in chunks:
                 for result in results:
                     if _decision(result, type(kind)) != next(previewed, None):
                         raise ImportChanged("")  # rolls back whatever earlier chunks wrote
@@ -140,6 +243,8 @@ def import_confirm(
             batch.confirmed_at = timezone.now()
             batch.summary = {**batch.summary, "written": counts}
             batch.save(update_fields=["status", "confirmed_at", "summary"])
+            if job is not None:
+                job.report(message="Memperbarui statistik desa…")
             kind.finish()
     except ImportChanged:
         _repreview(batch=batch, user=user)
@@ -149,6 +254,20 @@ def import_confirm(
             "Tidak ada yang disimpan; periksa pratinjau baru ini lalu simpan lagi."
         ) from None
     return counts
+
+
+def _confirm_checks(*, batch: ImportBatch, user, correction_reason: str) -> str:
+    """What refuses a confirmation before any row is read; the correction reason as the history keeps it."""
+    if batch.uploaded_by_id != user.pk:
+        raise PermissionDenied
+    if batch.status == ImportBatch.Status.CONFIRMED:
+        raise ImportFileError("Berkas ini sudah dikonfirmasi sebelumnya.")
+    if "counts" not in batch.summary:
+        raise ImportFileError("Pratinjau berkas ini belum selesai; tunggu sampai selesai, lalu simpan.")
+    try:
+        return correction_text(reason=correction_reason, may_correct=is_branch_user(user))
+    except ValidationError as error:
+        raise ImportFileError(" ".join(error.messages)) from error
 
 
 def _repreview(*, batch: ImportBatch, user) -> None:
@@ -203,9 +322,10 @@ def import_rejected_workbook(*, batch: ImportBatch, user) -> bytes:
     return content
 
 
-def _batch_table(batch: ImportBatch) -> Table:
-    with batch.file.open("rb") as stored:
-        content = stored.read()
+def _batch_table(batch: ImportBatch, content: bytes | None = None) -> Table:
+    if content is None:
+        with batch.file.open("rb") as stored:
+            content = stored.read()
     return read_table(content=content, name=batch.original_name, kind=KINDS[batch.kind])
 
 

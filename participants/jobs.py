@@ -1,0 +1,100 @@
+"""Background jobs of participants (`core.jobs`): a large import's preview and confirmation, and the full
+rebuild of the monthly statistics. Imported by `ParticipantsConfig.ready`, so the worker knows them."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from django.db import IntegrityError
+from django.urls import reverse
+
+from core.jobs import JobFailed, job_kind, job_start
+from core.models import Job
+from participants.coverage import grace_schedule
+from participants.imports.batch import import_confirm, import_preview
+from participants.imports.reading import ImportFileError
+from participants.models import ImportBatch
+from participants.stats import ALL_BATCH, stats_refresh
+from villages.models import Village
+
+logger = logging.getLogger(__name__)
+
+CHANGED_MEANWHILE = (
+    "Data berubah saat impor berjalan (ada NIK atau bulan yang baru saja dicatat orang lain). "
+    "Tidak ada yang disimpan; unggah ulang berkasnya."
+)
+
+
+def _batch(job: Job, batch_id: str) -> ImportBatch:
+    batch = ImportBatch.objects.select_related("uploaded_by", "village").filter(pk=batch_id).first()
+    if batch is None:
+        raise JobFailed("Berkas impor ini sudah tidak ada; unggah lagi.")
+    job.result = {"url": reverse("participants:import_preview", kwargs={"pk": batch.pk})}
+    return batch
+
+
+# Both run outside one job transaction: the preview writes once, at its end; the confirmation has its own
+# (a changed row rolls it back, and the fresh preview it then keeps must stay).
+@job_kind("participants.import_preview", title="Pratinjau impor", atomic=False)
+def import_preview_job(job: Job, *, batch_id: str) -> None:
+    batch = _batch(job, batch_id)
+    try:
+        import_preview(batch=batch, job=job)
+    except ImportFileError as error:
+        job.result = {"url": reverse("participants:import")}
+        raise JobFailed(str(error)) from error
+    counts = batch.summary["counts"]
+    job.report(done=sum(counts.values()), total=sum(counts.values()), message="Pratinjau siap.")
+
+
+@job_kind("participants.import_confirm", title="Simpan impor", atomic=False)
+def import_confirm_job(
+    job: Job, *, batch_id: str, correction_reason: str, update_rows: list[int], update_all: bool
+) -> None:
+    batch = _batch(job, batch_id)
+    try:
+        written = import_confirm(
+            batch=batch,
+            user=job.owner,
+            correction_reason=correction_reason,
+            update_rows=update_rows,
+            update_all=update_all,
+            job=job,
+        )
+    except ImportFileError as error:
+        raise JobFailed(str(error)) from error
+    except IntegrityError as error:
+        raise JobFailed(CHANGED_MEANWHILE) from error
+    job.report(
+        message=f"Impor selesai: {written['new']} baru, {written['updated']} diubah, {written['error']} ditolak."
+    )
+
+
+@job_kind("participants.stats_rebuild", title="Hitung ulang statistik bulanan", atomic=False)
+def stats_rebuild_job(job: Job, *, since: str | None = None) -> None:
+    """`stats.stats_refresh_all`, batch by batch of villages with its progress; each batch commits on its own
+    (one transaction over every village would hold every village's lock to the end)."""
+    start = datetime.date.fromisoformat(since) if since else None
+    village_ids = list(Village.objects.order_by("pk").values_list("pk", flat=True))
+    graces = grace_schedule()
+    job.report(done=0, total=len(village_ids), message="Menghitung ulang statistik desa…")
+    try:
+        for first in range(0, len(village_ids), ALL_BATCH):
+            stats_refresh(village_ids=village_ids[first : first + ALL_BATCH], since=start, graces=graces)
+            job.report(done=min(first + ALL_BATCH, len(village_ids)))
+    except Exception as error:
+        logger.exception("statistics rebuild failed")
+        raise JobFailed(
+            "Hitung ulang statistik gagal di tengah jalan; sebagian desa sudah dihitung ulang. "
+            "Jalankan lagi (admin cabang, atau manage.py refresh_stats)."
+        ) from error
+    job.result = {"url": reverse("admin:participants_villagemonthstat_changelist")}
+    job.report(message=f"Statistik {len(village_ids)} desa dihitung ulang.")
+
+
+def stats_rebuild_start(*, owner, since: datetime.date | None) -> Job:
+    """Rebuild every village's statistics from `since` (None: entirely) as a background job."""
+    return job_start(
+        kind="participants.stats_rebuild", owner=owner, params={"since": since.isoformat() if since else None}
+    )
