@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from participants.models import Participant
@@ -77,16 +77,15 @@ def prospect_list(*, user, village: Village, today: datetime.date) -> QuerySet[R
     )
 
 
-def residents_elsewhere(*, user, village: Village) -> QuerySet[Participant]:
-    """Participants of another village whose NIK is in this village's list: a finding for the branch only
-    (the caller checks the user is branch staff; an official may not learn the other village)."""
-    niks = Resident.objects.for_user(user).filter(village=village).values("nik")
+def residents_elsewhere(*, user, village: Village) -> QuerySet[Resident]:
+    """Residents whose NIK was an active participant of another village when the list was imported (the
+    finding kept by the import). The other village is for branch staff only: the template shows an
+    official "terdaftar sebagai peserta di desa lain; hubungi kantor cabang"."""
     return (
-        Participant.objects.for_user(user)
-        .filter(nik__in=niks, exit_date__isnull=True)
-        .exclude(village=village)
-        .select_related("village")
-        .order_by("village__name", "name")
+        Resident.objects.for_user(user)
+        .filter(village=village, participant_village__isnull=False)
+        .select_related("participant_village")
+        .order_by("participant_village__name", "name", "pk")
     )
 
 
@@ -99,17 +98,24 @@ class ListedVillage:
     stale: bool
     informal: int
     prospects: int
+    elsewhere: int
 
     @property
     def covered(self) -> int:
         return self.informal - self.prospects
 
 
-def resident_list_summary(*, user, today: datetime.date) -> list[ListedVillage]:
-    """The user's villages with a current resident list: its date, informal workers and prospect count
-    (two queries). Informal workers covered = informal workers less prospects, both counted today."""
+def resident_list_summary(
+    *, user, today: datetime.date, villages: QuerySet[Village] | None = None
+) -> list[ListedVillage]:
+    """The user's villages (or those of `villages` among them) with a current resident list: its date,
+    informal workers, prospect count and the residents found to be participants elsewhere (three
+    queries). Informal workers covered = informal workers less prospects, both counted today."""
     informal = denominator_filters(on=today)["informal"]
-    residents = Resident.objects.for_user(user).filter(informal)
+    scope = Village.objects.for_user(user)
+    if villages is not None:
+        scope = scope.filter(pk__in=villages.values("pk"))
+    residents = Resident.objects.filter(village__in=scope).filter(informal)
     totals = dict(residents.values("village_id").annotate(n=Count("pk")).values_list("village_id", "n"))
     prospects = dict(
         residents.exclude(nik__in=active_participant_niks())
@@ -117,7 +123,12 @@ def resident_list_summary(*, user, today: datetime.date) -> list[ListedVillage]:
         .annotate(n=Count("pk"))
         .values_list("village_id", "n")
     )
-    rows = ResidentList.objects.for_user(user).select_related("village").order_by("village__name")
+    rows = (
+        ResidentList.objects.filter(village__in=scope)
+        .select_related("village")
+        .annotate(elsewhere=Count("residents", filter=Q(residents__participant_village__isnull=False)))
+        .order_by("village__name")
+    )
     return [
         ListedVillage(
             village_id=row.village_id,
@@ -127,6 +138,7 @@ def resident_list_summary(*, user, today: datetime.date) -> list[ListedVillage]:
             stale=row.is_stale(today=today),
             informal=totals.get(row.village_id, 0),
             prospects=prospects.get(row.village_id, 0),
+            elsewhere=row.elsewhere,
         )
         for row in rows
     ]

@@ -120,6 +120,16 @@ class Resident(models.Model):
         OccupationCode, on_delete=models.PROTECT, related_name="+", verbose_name=_("pekerjaan")
     )
     status = models.PositiveSmallIntegerField(_("status dasar"), choices=ResidentStatus.choices)
+    # A finding of the import: the NIK was then an active participant of this other village. Branch staff
+    # see which village; an official only that it is another one ("hubungi kantor cabang").
+    participant_village = models.ForeignKey(
+        Village,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("peserta di desa lain"),
+    )
 
     objects = ResidentQuerySet.as_manager()
 

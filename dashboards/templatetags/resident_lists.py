@@ -1,5 +1,6 @@
 """`{% load resident_lists %}{% resident_lists %}`: the branch's view of the villages' resident lists, for the
-dashboard and the villages list (a partial of its own, so the pages' views stay as they are)."""
+dashboard, the villages list and a region's page (`{% resident_lists villages=region_villages %}`: only those
+villages); a partial of its own, so the pages' views stay as they are."""
 
 from __future__ import annotations
 
@@ -14,11 +15,11 @@ register = template.Library()
 
 
 @register.inclusion_tag("dashboard/_resident_lists.html", takes_context=True)
-def resident_lists(context) -> dict:
+def resident_lists(context, villages=None) -> dict:
     user = context["request"].user
     if not is_branch_user(user):
         return {"rows": None}
-    rows = resident_list_summary(user=user, today=timezone.localdate())
+    rows = resident_list_summary(user=user, today=timezone.localdate(), villages=villages)
     informal = sum(row.informal for row in rows)
     prospects = sum(row.prospects for row in rows)
     return {
@@ -28,4 +29,5 @@ def resident_lists(context) -> dict:
         "covered": informal - prospects,
         "share": format_percent(100 * (informal - prospects) / informal) if informal else None,
         "stale": sum(row.stale for row in rows),
+        "elsewhere": sum(row.elsewhere for row in rows),
     }

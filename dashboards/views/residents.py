@@ -64,8 +64,9 @@ def resident_page(request: HttpRequest, code: str) -> HttpResponse:
         if figures.resident_list
         else None,
         "elsewhere": list(resident_selectors.residents_elsewhere(user=request.user, village=village))
-        if branch and figures.resident_list
+        if figures.resident_list
         else None,
+        "is_branch": branch,
     }
     return render(request, "villages/residents.html", context)
 

@@ -60,6 +60,8 @@ class ImportKind(ABC):
     columns: ClassVar[tuple[Column, ...]]
     # The header row is the first row naming one of these columns.
     anchors: ClassVar[tuple[str, ...]] = ("nik",)
+    # (column key, value): a row holding that value in that column ends the data (OpenSID's "###").
+    end_marker: ClassVar[tuple[str, str] | None] = None
     sheet_title: ClassVar[str]
     # Identity numbers: formatted as text in the template, and written back as text in the rejected rows.
     text_columns: ClassVar[frozenset[str]] = frozenset()

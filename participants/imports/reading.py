@@ -14,7 +14,7 @@ import io
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import islice
+from itertools import islice, takewhile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -83,6 +83,8 @@ def read_table(*, content: bytes, name: str, kind: type[ImportKind]) -> Table:
                 )
             ignored = [text(cell) for index, cell in enumerate(cells) if text(cell) and index not in found.values()]
             data = ((row_number, tuple(row or ())) for row_number, row in numbered)
+            if kind.end_marker and kind.end_marker[0] in found:
+                data = _until(data, found[kind.end_marker[0]], kind.end_marker[1])
             mapped = sorted(found.values())
             return Table(
                 headers=[text(cell) for cell in cells],
@@ -96,6 +98,11 @@ def read_table(*, content: bytes, name: str, kind: type[ImportKind]) -> Table:
         + ", ".join(column.header for column in columns if column.required)
         + "."
     )
+
+
+def _until(data: Iterator[tuple[int, tuple]], index: int, marker: str) -> Iterator[tuple[int, tuple]]:
+    """The rows before the first whose cell `index` holds `marker`."""
+    return takewhile(lambda item: index >= len(item[1]) or text(item[1][index]) != marker, data)
 
 
 def _blank(cells: tuple) -> bool:

@@ -5,20 +5,29 @@ names (`alamat, dusun, rw, rt, nama, no_kk, nik, sex, tempatlahir, tanggallahir,
 pekerjaan_id, …, status_dasar`); SIAK-style lists have the same data with readable names ("Jenis
 Kelamin", "Pekerjaan" written out). Only the columns needed are read, the rest are ignored.
 
+Read as OpenSID reads it: `sex` 1/2 or L/LK/P/PR or written out; `status_dasar` 1, 2, 3, 4, 6, 9 or
+its name (PINDAH DALAM/LUAR NEGERI is 3); dates as Excel dates, Excel serial numbers, yyyy-mm-dd or
+dd-mm-yyyy / dd/mm/yyyy (a leading apostrophe ignored); invisible characters in a NIK dropped; the
+dusun without its "DUSUN " prefix and with `_` as a space; a row whose dusun is `###` ends the data
+(OpenSID's import format ends so); title rows above the header row are skipped.
+
 What a row becomes: a resident of the village with NIK, name, sex, birth date, dusun/jorong,
 occupation code and `status_dasar`. A NIK from another region is normal (people move); a dead or
 moved resident is kept with its status and counted out of the denominators. Refused with a reason: a
 NIK that is not a valid 16-digit NIK, a NIK twice in the file, a missing or unreadable birth date,
-an occupation that is not one of Dukcapil's codes. A NIK registered as a participant of another
-village is not an error and is not named here (an official may not learn where): the branch sees it
-on the resident page (`villages.resident_selectors.residents_elsewhere`).
+an occupation that is not one of Dukcapil's codes. A NIK registered as an active participant of
+another village is not an error: it is kept with the resident as a finding (`participant_village`),
+which branch staff see with the village and an official only as "terdaftar sebagai peserta di desa
+lain; hubungi kantor cabang" (`dashboards.resident_selectors.residents_elsewhere`).
 
-Confirming deletes the village's previous residents and writes the new ones chunk by chunk; after
+No query per row: each chunk of 1,000 rows looks its NIKs up among participants in one query, and
+confirming deletes the village's previous residents once and inserts the new ones chunk by chunk; after
 the last chunk the denominators of the list are computed in the database (`resident_denominators_record`).
 """
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from django.utils import timezone
@@ -29,7 +38,7 @@ from core.parsing import parse_date, text
 from participants.imports.columns import Column
 from participants.imports.kinds import ImportKind, RowResult
 from participants.imports.reading import ImportFileError, Table
-from participants.models import ImportBatch
+from participants.models import ImportBatch, Participant
 from participants.parsing import NikProblem, alnum, parse_nik, parse_sex
 from villages.models import Village
 from villages.resident_services import resident_denominators_record
@@ -48,6 +57,31 @@ STATUS_WORDS = {
 }
 SEX_CODES = {"1": "L", "2": "P"}
 BRACKETS = re.compile(r"\(.*?\)")
+INVISIBLE = re.compile(r"[\s\u200b-\u200d\u2060\ufeff]")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+HAMLET_PREFIX = re.compile(r"(?i)^(dusun|jorong|korong)\s+")
+# Spellings of SIAK/Dukcapil lists that differ from OpenSID's names (compared form → code).
+OCCUPATION_SYNONYMS = {
+    "belumbekerja": 1,
+    "tidakbekerja": 1,
+    "belumtidakbekerja": 1,
+    "iburumahtangga": 2,
+    "pelajar": 3,
+    "mahasiswa": 3,
+    "pns": 5,
+    "pegawainegerisipil": 5,
+    "tni": 6,
+    "polri": 7,
+    "kepolisianri": 7,
+    "petani": 9,
+    "pekebun": 9,
+    "nelayan": 11,
+    "imammasjid": 41,
+    "penerjemah": 40,
+    "ustadz": 45,
+    "supir": 81,
+    "wirausaha": 88,
+}
 
 
 class ResidentRows(ImportKind):
@@ -57,13 +91,15 @@ class ResidentRows(ImportKind):
     columns = (
         Column("hamlet", "dusun", True, ("jorong", "korong", "namadusun", "dusunjorong", "jorongdusun")),
         Column("name", "nama", True, ("namalengkap", "namapenduduk")),
-        Column("nik", "nik", True, ("noktp", "nonik", "nomorindukkependudukan")),
+        Column("nik", "nik", True, ("noktp", "nonik", "nomornik", "nomorindukkependudukan")),
         Column("sex", "sex", True, ("jeniskelamin", "jk", "kelamin", "lp")),
         Column("birth_date", "tanggallahir", True, ("tgllahir", "tanggallhr")),
-        Column("occupation", "pekerjaan_id", True, ("pekerjaan", "jenispekerjaan", "kodepekerjaan")),
-        Column("status", "status_dasar", False, ("statusdasar", "statuspenduduk")),
+        Column("occupation", "pekerjaan_id", True, ("pekerjaan", "jenispekerjaan", "kodepekerjaan", "namapekerjaan")),
+        # Not "status penduduk": in OpenSID that is 1 tetap / 2 tidak tetap, not alive or dead.
+        Column("status", "status_dasar", False, ("statusdasar",)),
     )
     text_columns = frozenset({"nik"})
+    end_marker = ("hamlet", "###")
 
     def __init__(self, *, user, village: Village | None) -> None:
         super().__init__(user=user, village=village)
@@ -75,6 +111,9 @@ class ResidentRows(ImportKind):
             self.occupations[occupation.code] = occupation
             self.occupation_words[alnum(occupation.name)] = occupation.code
             self.occupation_words.setdefault(alnum(BRACKETS.sub("", occupation.name)), occupation.code)
+        for word, code in OCCUPATION_SYNONYMS.items():
+            if code in self.occupations:
+                self.occupation_words.setdefault(word, code)
         self.seen_nik: dict[str, int] = {}
         self.resident_list: ResidentList | None = None
 
@@ -99,8 +138,12 @@ class ResidentRows(ImportKind):
     def parse(self, table: Table, number: int, cells: tuple) -> RowResult:
         result = RowResult(row=number, cells=cells)
         values: dict = {}
+        nik_cell = table.cell(cells, "nik")
+        if isinstance(nik_cell, str):
+            # Dukcapil data sometimes carries invisible characters in a NIK (OpenSID drops them too).
+            nik_cell = INVISIBLE.sub("", nik_cell).lstrip("'")
         try:
-            nik = parse_nik(table.cell(cells, "nik"))
+            nik = parse_nik(nik_cell)
             stdnum_nik.validate(nik)
             values["nik"] = nik
         except NikProblem as problem:
@@ -116,7 +159,7 @@ class ResidentRows(ImportKind):
         if values["sex"] is None:
             result.fail("sex", f"Tulis 1 (laki-laki) atau 2 (perempuan) (tertulis: {sex_cell or 'kosong'}).")
         birth_cell = table.cell(cells, "birth_date")
-        values["birth_date"] = parse_date(birth_cell)
+        values["birth_date"] = _birth_date(birth_cell)
         if values["birth_date"] is None:
             said = f"Tidak terbaca (tertulis: {text(birth_cell)})." if text(birth_cell) else "Tanggal lahir kosong."
             result.fail("tanggallahir", f"{said} Tulis sebagai dd/mm/yyyy, misalnya 14/03/1985.")
@@ -133,7 +176,8 @@ class ResidentRows(ImportKind):
             result.fail(
                 "status_dasar", f"Status dasar tidak dikenal (tertulis: {status_cell}); pakai 1, 2, 3, 4, 6 atau 9."
             )
-        values["hamlet"] = re.sub(r"(?i)^(dusun|jorong)\s+", "", text(table.cell(cells, "hamlet")))[:100]
+        hamlet = text(table.cell(cells, "hamlet")).lstrip("'").replace("_", " ").strip()
+        values["hamlet"] = HAMLET_PREFIX.sub("", hamlet)[:100]
         result.obj = values
         return result
 
@@ -147,6 +191,13 @@ class ResidentRows(ImportKind):
         return STATUS_WORDS.get(alnum(raw))
 
     def classify(self, results: list[RowResult]) -> None:
+        # The chunk's NIKs that are active participants of another village: one query per chunk.
+        niks = {result.obj["nik"] for result in results if result.obj.get("nik")}
+        elsewhere = dict(
+            Participant.objects.filter(nik__in=niks, exit_date__isnull=True)
+            .exclude(village=self.village)
+            .values_list("nik", "village_id")
+        )
         for result in results:
             nik = result.obj.get("nik")
             if nik:
@@ -159,7 +210,12 @@ class ResidentRows(ImportKind):
                 continue
             values = result.obj
             result.status = "new"
-            result.obj = Resident(village=self.village, occupation_id=values.pop("occupation"), **values)
+            result.obj = Resident(
+                village=self.village,
+                occupation_id=values.pop("occupation"),
+                participant_village_id=elsewhere.get(values["nik"]),
+                **values,
+            )
 
     def apply(self, results: list[RowResult]) -> None:
         if self.resident_list is None:
@@ -171,8 +227,21 @@ class ResidentRows(ImportKind):
         residents = [result.obj for result in results if result.status == "new"]
         for resident in residents:
             resident.resident_list = self.resident_list
-        Resident.objects.bulk_create(residents, batch_size=500)
+        Resident.objects.bulk_create(residents, batch_size=1000)
 
     def finish(self) -> None:
         if self.resident_list is not None:
             resident_denominators_record(resident_list=self.resident_list)
+
+
+def _birth_date(cell) -> datetime.date | None:
+    """OpenSID writes yyyy-mm-dd (the common case, read without trying other formats); otherwise any date
+    the participant import reads, a leading apostrophe ignored."""
+    if isinstance(cell, str):
+        cell = cell.strip().lstrip("'")
+        if ISO_DATE.fullmatch(cell):
+            try:
+                return datetime.date.fromisoformat(cell)
+            except ValueError:
+                return None
+    return parse_date(cell)

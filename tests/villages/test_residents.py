@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
+from participants.imports import import_upload
 from participants.models import ImportBatch, Participant
 from tests.builders import opensid_workbook
 from tests.factories import ParticipantFactory, make_nik
@@ -206,18 +207,43 @@ def test_readable_names_instead_of_codes(client, official, batang_barus):
     assert set(Resident.objects.values_list("hamlet", flat=True)) == {"Koto"}
 
 
-def test_a_participant_of_another_village_is_a_finding_for_the_branch_only(
-    client, official, staff_user, batang_barus, people, covered
+def test_a_participant_of_another_village_is_a_finding_kept_with_the_import(
+    client, official, staff_user, batang_barus, sikalang, people, covered
 ):
     import_list(client, official, batang_barus, list(people.values()))
+    # Kept with the import: Mira was a participant of Sikalang then, whatever happens to her afterwards.
+    assert dict(
+        Resident.objects.filter(participant_village__isnull=False).values_list("name", "participant_village")
+    ) == {"MIRA": sikalang.pk}
+    Participant.objects.filter(nik=people["mira"]["nik"]).update(
+        exit_date=datetime.date(2026, 1, 31), exit_reason=Participant.ExitReason.MOVED
+    )
     url = reverse("dashboard:village_residents", args=[batang_barus.code])
-    as_official = client.get(url)
-    assert as_official.context["elsewhere"] is None
-    assert "Sikalang" not in as_official.content.decode()
+    as_official = client.get(url).content.decode()
+    assert "terdaftar sebagai peserta di desa lain; hubungi kantor cabang" in as_official
+    assert "Sikalang" not in as_official
     client.force_login(staff_user)
     as_staff = client.get(url)
-    assert [participant.name for participant in as_staff.context["elsewhere"]] == ["MIRA"]
-    assert "Sikalang" in as_staff.content.decode()
+    assert [resident.name for resident in as_staff.context["elsewhere"]] == ["MIRA"]
+    assert f"peserta {sikalang}" in as_staff.content.decode()
+    # The branch view counts the finding per village.
+    assert (
+        "1 penduduk terdaftar sebagai peserta desa lain (temuan impor)" in client.get(reverse("home")).content.decode()
+    )
+
+
+def test_the_finding_is_looked_up_once_per_chunk(official, batang_barus, sikalang, people, covered):
+    """No query per row: a preview of one row and of thirteen (one of them a participant elsewhere) cost the same."""
+
+    def preview_queries(rows) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            import_upload(
+                user=official, kind="penduduk", name="p.xlsx", content=opensid_workbook(rows), village=batang_barus
+            )
+        return len(captured)
+
+    preview_queries([people["andi"]])  # the user's roles, cached from here on
+    assert preview_queries(list(people.values())) == preview_queries([people["andi"]])
 
 
 def test_export_is_masked_and_logged(client, official, batang_barus, people, covered):
@@ -289,6 +315,7 @@ def test_branch_view_adds_only_villages_with_a_list(client, official, staff_user
     for url in (reverse("dashboard:village_list"), reverse("home")):
         page = client.get(url).content.decode()
         assert (
-            "1 desa punya data penduduk: 2 dari 8 pekerja informal sudah menjadi peserta (25,0%); 6 calon peserta."
+            "1 desa punya data penduduk: 2 dari 8 pekerja informal sudah menjadi peserta (25,0%); 6 calon peserta; "
+            "1 penduduk terdaftar sebagai peserta desa lain (temuan impor). Jumlah ini hanya menjumlahkan 1 desa"
             in page
         )
