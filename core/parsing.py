@@ -161,12 +161,41 @@ def parse_date(value) -> datetime.date | None:
     return None
 
 
+def _packed_month(raw: str) -> tuple[int, int] | None:
+    """(month, year) of a month written without a separator, as core-system extracts do: `202606` (yyyymm),
+    `062026` (mmyyyy), or `62026` (an mmyyyy number that lost its leading zero in a number-formatted cell).
+    The year must lie in 1900-2100 and the month in 1-12; a string that reads both ways is yyyymm."""
+    if len(raw) == 6:
+        year, month = int(raw[:4]), int(raw[4:])
+        if 1900 <= year <= 2100 and 1 <= month <= 12:
+            return month, year
+    if len(raw) in (5, 6):
+        month, year = int(raw[:-4]), int(raw[-4:])
+        if 1900 <= year <= 2100 and 1 <= month <= 12:
+            return month, year
+    return None
+
+
 def parse_month(value) -> datetime.date | None:
-    """The first day of a month written `03/2025`, `3-2025`, `2025-03`, `Maret 2025` or as any date."""
+    """The first day of a month written `03/2025`, `3-2025`, `2025-03`, `Maret 2025`, `Jun 2026`, `202606`,
+    `062026` or as any date (an Excel date or serial number).
+
+    A five-digit number is an Excel serial day unless it reads as m + yyyy (62026: 06/2026) and is not the
+    serial of a month's first day; a six-digit number is yyyymm or mmyyyy (`_packed_month`)."""
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 10_000 <= value <= 999_999:
+        packed = _packed_month(str(value))
+        serial = _from_serial(value) if value <= EXCEL_SERIAL_RANGE[1] else None
+        if packed and not (serial and serial.day == 1):
+            return datetime.date(packed[1], packed[0], 1)
     if isinstance(value, datetime.date | int | float) and not isinstance(value, bool):
         day = parse_date(value)
         return day.replace(day=1) if day else None
     raw = number_text(value)
+    if re.fullmatch(r"\d{6}", raw):
+        packed = _packed_month(raw)
+        return datetime.date(packed[1], packed[0], 1) if packed else None
     numeric = re.fullmatch(r"(\d{1,2})[/\-.](\d{4})", raw)
     if numeric:
         month, year = int(numeric.group(1)), int(numeric.group(2))

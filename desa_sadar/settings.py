@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "core",
     "villages",
     "participants",
+    "reconciliation",
     "evaluations",
     "dashboards",
     "demo",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("activities/", include("villages.urls")),
     path("participants/", include("participants.urls")),
+    path("reconciliation/", include("reconciliation.urls")),
     path("evaluations/", include("evaluations.urls")),
     path("api/", include("api.urls")),
     path("jobs/", include("core.urls")),

@@ -106,6 +106,37 @@ class World:
         return job
 
     @cached_property
+    def extract_preview(self):
+        """A core-system payment list naming the Batang Barus participant, uploaded by branch staff, not yet matched."""
+        from reconciliation.services import extract_upload
+        from tests.reconciliation.conftest import xlsx
+
+        rows = [["", self.participant.nik, self.participant.name, "03/2024"]]
+        return extract_upload(
+            user=self.users["staff"],
+            name="ekstrak.xlsx",
+            content=xlsx(["NO_KPJ", "NIK", "NAMA", "BLTH"], rows),
+            shape="",
+            extract_date=datetime.date(2024, 4, 1),
+        )
+
+    @cached_property
+    def extract(self):
+        """The same extract matched: a result for Batang Barus only."""
+        from reconciliation.services import extract_confirm, extract_upload
+        from tests.reconciliation.conftest import xlsx
+
+        rows = [["", self.participant.nik, self.participant.name, "03/2024"]]
+        extract = extract_upload(
+            user=self.users["staff"],
+            name="ekstrak.xlsx",
+            content=xlsx(["NO_KPJ", "NIK", "NAMA", "BLTH"], rows),
+            shape="",
+            extract_date=datetime.date(2024, 4, 1),
+        )
+        return extract_confirm(extract=extract, user=self.users["staff"])
+
+    @cached_property
     def cycle(self) -> EvaluationCycle:
         """An anev cycle opened with Batang Barus in the programme."""
         self.village.joined_on = datetime.date(2019, 3, 1)
@@ -290,6 +321,28 @@ ROWS.update(
         "evaluations:action_item_edit": Row(expect=scoped(official=403, head=403), kwargs=action_item_pk),
         "evaluations:action_item_delete": Row(expect=EVALUATE, kwargs=action_item_pk),
         "evaluations:action_item_status": Row(expect=scoped(official=405, staff=405, head=403), kwargs=action_item_pk),
+    }
+)
+
+# The reconciliation with the core system: branch staff upload and apply; an official reads their village's result.
+def extract_pk(world: World) -> dict:
+    return {"pk": world.extract.pk}
+
+
+ROWS.update(
+    {
+        "reconciliation:index": Row(expect=LIST_PAGE),
+        "reconciliation:preview": Row(
+            expect=scoped(official=403, outsider=403, head=403), kwargs=lambda world: {"pk": world.extract_preview.pk}
+        ),
+        "reconciliation:remap": Row(
+            expect=scoped(official=405, outsider=405, staff=405, head=405),
+            kwargs=lambda world: {"pk": world.extract_preview.pk},
+        ),
+        "reconciliation:result": Row(expect=scoped(), kwargs=extract_pk, marker=village_name),
+        "reconciliation:findings": Row(expect=scoped(), kwargs=extract_pk, marker=participant_name),
+        "reconciliation:findings_export": Row(expect=scoped(), kwargs=extract_pk),
+        "reconciliation:apply": Row(expect=scoped(official=403, outsider=403, head=403), kwargs=extract_pk),
     }
 )
 

@@ -249,6 +249,17 @@ INPUTS: dict[str, Inputs] = {
     "jobs:list": Inputs(),
     "jobs:detail": Inputs(kwargs=lambda world: {"pk": world.job.pk}, headers={"HX-Request": "true"}),
     "jobs:file": Inputs(kwargs=lambda world: {"pk": world.job.pk}),
+    # the reconciliation with the core system
+    "reconciliation:index": Inputs(),
+    "reconciliation:preview": Inputs(kwargs=lambda world: {"pk": world.extract_preview.pk}),
+    "reconciliation:remap": Inputs(kwargs=lambda world: {"pk": world.extract_preview.pk}),
+    "reconciliation:result": Inputs(kwargs=lambda world: {"pk": world.extract.pk}),
+    "reconciliation:findings": Inputs(
+        kwargs=lambda world: {"pk": world.extract.pk},
+        get=({"kind": H, "village": H, "page": H}, {"kind": "bulan_kurang", "village": "belum", "page": H}),
+    ),
+    "reconciliation:findings_export": Inputs(kwargs=lambda world: {"pk": world.extract.pk}, get=({"kind": H, "village": H},)),
+    "reconciliation:apply": Inputs(kwargs=lambda world: {"pk": world.extract.pk}),
 }
 
 ROLES = ("anonymous", "official", "staff", "head")

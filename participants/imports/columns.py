@@ -48,12 +48,22 @@ def header_keys(columns: Iterable[Column]) -> dict[str, str]:
     return keys
 
 
-def match_headers(cells: tuple, columns: Iterable[Column]) -> dict[str, int]:
-    """Column key → index of the cell naming it (the first one, when a header is repeated)."""
+def match_headers(cells: tuple, columns: Iterable[Column], chosen: dict[str, str] | None = None) -> dict[str, int]:
+    """Column key → index of the cell naming it (the first one, when a header is repeated).
+
+    `chosen` holds the mapping a user corrected in a preview (compared header → column key, "" for a header
+    to ignore): it wins over the synonyms (`ImportKind.header_choices`)."""
+    columns = tuple(columns)
     keys = header_keys(columns)
+    known = {column.key for column in columns}
+    chosen = {header: key for header, key in (chosen or {}).items() if key in known or key == ""}
     found: dict[str, int] = {}
     for index, cell in enumerate(cells):
-        key = keys.get(alnum(cell)) or keys.get(alnum(HINT.sub("", text(cell))))
+        compared = alnum(cell)
+        if compared in chosen:
+            key = chosen[compared]
+        else:
+            key = keys.get(compared) or keys.get(alnum(HINT.sub("", text(cell))))
         if key and key not in found:
             found[key] = index
     return found

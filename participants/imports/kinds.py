@@ -95,6 +95,12 @@ class ImportKind(ABC):
         """After the last chunk, inside the same transaction."""
 
     @classmethod
+    def header_choices(cls) -> dict[str, str]:
+        """Headers users mapped by hand in an earlier preview (compared form → column key, "" to ignore),
+        applied before the synonyms: a kind that remembers them returns them here."""
+        return {}
+
+    @classmethod
     def template_choices(cls) -> dict[str, list[str]]:
         """Column key → the choices offered as a drop-down in the template."""
         return {}

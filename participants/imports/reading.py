@@ -68,11 +68,12 @@ def read_table(*, content: bytes, name: str, kind: type[ImportKind]) -> Table:
     """The table of `kind`'s columns in the first sheet that has one: its header row is the first row naming
     one of the kind's anchor columns; a required column missing from that row refuses the file."""
     columns = kind.columns
+    chosen = kind.header_choices()
     for rows in _open_sheets(content, name):
         numbered = enumerate(rows, start=1)
         for number, cells in islice(numbered, HEADER_SEARCH_ROWS):
             cells = tuple(cells or ())
-            found = match_headers(cells, columns)
+            found = match_headers(cells, columns, chosen)
             if not any(anchor in found for anchor in kind.anchors):
                 continue
             missing = [column.header for column in columns if column.required and column.key not in found]

@@ -1,0 +1,392 @@
+"""Writes of the reconciliation: an extract's upload, its confirmation (matching), its application, the
+header mapping users correct, and the logged exports of its lists.
+
+Only branch staff (`may_reconcile`) write here. Uploading and confirming an extract write nothing but the
+extract itself (its file, rows and findings); `extract_apply` is the one step that changes participants and
+contributions, and only what staff chose in its preview (docs/reconciliation.md).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, update_change_reason
+
+from core.dates import date_range_error
+from participants.coverage import payable_problems
+from participants.imports import ImportFileError, import_upload
+from participants.imports.batch import validate_rows
+from participants.imports.reading import read_table
+from participants.models import Contribution, FundingSource, ImportBatch, Occupation, Participant
+from participants.months import month_end
+from participants.rules import RuleBook, RuleError, amount_mismatch, contribution_due, override_reason_text
+from participants.services import participant_register, participant_update
+from participants.stats import stats_refresh
+from reconciliation.imports import SHAPE_KINDS, sex_from_nik
+from reconciliation.matching import extract_match
+from reconciliation.models import Extract, Finding, FindingKind, HeaderChoice, Shape
+from villages.access import is_branch_user
+from villages.models import Village
+
+# The income a worker registered from the extract is given (the lowest base of the contribution rules);
+# the official corrects it on the participant's page.
+REGISTER_INCOME = 1_000_000
+
+
+def may_reconcile(user) -> bool:
+    """Branch staff (and the branch administrator): upload, confirm and apply extracts. The head reads."""
+    return is_branch_user(user) and user.has_perm("participants.add_participant")
+
+
+def _check(user) -> None:
+    if not may_reconcile(user):
+        raise PermissionDenied("Hanya staf cabang yang dapat mengunggah dan menerapkan ekstrak sistem inti.")
+
+
+def shape_detect(*, name: str, content: bytes) -> str:
+    """The shape of a file: a payment list when its header row names a month column, else a participant list.
+    Raises ImportFileError (one message) for a file that is neither."""
+    try:
+        read_table(content=content, name=name, kind=SHAPE_KINDS[Shape.PAYMENTS])
+    except ImportFileError as error:
+        if "Baris judul" not in str(error) and "Kolom wajib" not in str(error):
+            raise
+    else:
+        return Shape.PAYMENTS
+    read_table(content=content, name=name, kind=SHAPE_KINDS[Shape.PARTICIPANTS])
+    return Shape.PARTICIPANTS
+
+
+def extract_upload(*, user, name: str, content: bytes, shape: str, extract_date: datetime.date) -> Extract:
+    """Keep the file and preview its rows through the import pipeline; nothing else is written. `shape` ""
+    detects it. Raises ImportFileError with one message for a file that cannot be read or is of the other shape."""
+    _check(user)
+    if date_range_error(extract_date) or extract_date > timezone.localdate():
+        raise ImportFileError("Tanggal ekstrak tidak boleh di masa depan atau sebelum program berjalan.")
+    if shape in SHAPE_KINDS:
+        detected = shape_detect_quiet(name=name, content=content)
+        if detected and detected != shape:
+            raise ImportFileError(
+                f"Berkas ini tampaknya {Shape(detected).label.lower()}, bukan {Shape(shape).label.lower()}. "
+                "Pilih bentuk yang sesuai (atau 'Kenali otomatis') lalu unggah lagi."
+            )
+        detected = shape
+    else:
+        detected = shape_detect(name=name, content=content)
+    kind = SHAPE_KINDS[detected]
+    with transaction.atomic():
+        batch = import_upload(user=user, kind=kind.key, name=name, content=content)
+        table = read_table(content=content, name=name, kind=kind)
+        mapping = {header: _column_of(table.columns, index) for index, header in enumerate(table.headers) if header}
+        return Extract.objects.create(
+            batch=batch, shape=detected, extract_date=extract_date, uploaded_by=user, mapping=mapping
+        )
+
+
+def shape_detect_quiet(*, name: str, content: bytes) -> str | None:
+    try:
+        return shape_detect(name=name, content=content)
+    except ImportFileError:
+        return None
+
+
+def _column_of(columns: dict[str, int], index: int) -> str:
+    return next((key for key, at in columns.items() if at == index), "")
+
+
+def extract_remap(*, extract: Extract, user, choices: dict[str, str]) -> Extract:
+    """Remember the columns the user chose for the file's headers (header → column key, "" to ignore) for this
+    shape, and preview the file again with them: a new extract in place of this one."""
+    _check(user)
+    if extract.uploaded_by_id != user.pk or extract.status != Extract.Status.PREVIEW:
+        raise PermissionDenied
+    kind = SHAPE_KINDS[extract.shape]
+    known = {column.key for column in kind.columns}
+    from participants.parsing import alnum
+
+    with transaction.atomic():
+        for header, column in choices.items():
+            if header not in extract.mapping or (column and column not in known):
+                continue
+            HeaderChoice.objects.update_or_create(
+                kind=kind.key, header=alnum(header)[:100], defaults={"column": column, "chosen_by": user}
+            )
+        with extract.batch.file.open("rb") as stored:
+            content = stored.read()
+        name, extract_date, shape = extract.batch.original_name, extract.extract_date, extract.shape
+        batch = extract.batch
+        extract.delete()
+        batch.delete()
+    return extract_upload(user=user, name=name, content=content, shape=shape, extract_date=extract_date)
+
+
+def extract_confirm(*, extract: Extract, user) -> Extract:
+    """Keep the extract's valid rows and match them (`matching`): its findings and per-village results. Writes
+    no participant or contribution. A second confirmation is refused."""
+    _check(user)
+    if extract.uploaded_by_id != user.pk:
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = Extract.objects.select_for_update().get(pk=extract.pk)
+        if locked.status != Extract.Status.PREVIEW:
+            raise ImportFileError("Ekstrak ini sudah dicocokkan sebelumnya.")
+        batch = extract.batch
+        with batch.file.open("rb") as stored:
+            content = stored.read()
+        kind_class = SHAPE_KINDS[extract.shape]
+        table = read_table(content=content, name=batch.original_name, kind=kind_class)
+        kind = kind_class(user=user, village=None)
+        kind.extract = extract
+        counts = defaultdict(int)
+        for results in validate_rows(table=table, kind=kind):
+            for result in results:
+                counts[result.status] += 1
+            kind.apply(results)
+        extract_match(extract)
+        extract.status = Extract.Status.MATCHED
+        extract.matched_at = timezone.now()
+        extract.save()
+        batch.status = ImportBatch.Status.CONFIRMED
+        batch.confirmed_at = extract.matched_at
+        batch.summary = {**batch.summary, "written": dict(counts)}
+        batch.save(update_fields=["status", "confirmed_at", "summary"])
+    return extract
+
+
+# --- applying --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Plan:
+    """What applying would write, for the preview, and what it cannot (with why)."""
+
+    months: list[tuple[Finding, int, str]] = field(default_factory=list)  # finding, amount, history reason
+    kpjs: list[Finding] = field(default_factory=list)
+    registrations: list[tuple[Finding, Village]] = field(default_factory=list)
+    refused: list[tuple[Finding, str]] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.months or self.kpjs or self.registrations)
+
+
+def extract_apply_plan(
+    *, extract: Extract, user, add_months: bool, fill_kpj: bool, register: dict[int, Village]
+) -> Plan:
+    """What `extract_apply` would write now with these choices (read only): each month the core system paid
+    and this application is missing, each KPJ to fill, each worker to register; and what the rules refuse."""
+    _check(user)
+    plan = Plan()
+    findings = extract.findings.select_related("participant", "row")
+    if fill_kpj:
+        taken = set(Participant.objects.exclude(kpj=None).values_list("kpj", flat=True))
+        for finding in findings.filter(kind=FindingKind.KPJ_MISSING):
+            participant = finding.participant
+            if participant is None or participant.kpj:
+                continue
+            if finding.kpj in taken:
+                plan.refused.append((finding, "KPJ ini kini dipakai peserta lain."))
+            else:
+                plan.kpjs.append(finding)
+                taken.add(finding.kpj)
+    registered = set(Participant.objects.values_list("nik", flat=True))
+    for finding in findings.filter(kind=FindingKind.CORE_ONLY, pk__in=list(register)):
+        if not finding.nik:
+            plan.refused.append((finding, "Tanpa NIK pekerja ini tidak dapat didaftarkan."))
+        elif finding.nik not in registered:
+            plan.registrations.append((finding, register[finding.pk]))
+    if add_months:
+        missing = list(findings.filter(kind=FindingKind.MISSING_HERE, participant__isnull=False))
+        _plan_months(plan, extract=extract, missing=missing)
+    return plan
+
+
+def _plan_months(plan: Plan, *, extract: Extract, missing: list[Finding]) -> None:
+    """The months of `missing` (findings, saved or not, with their participant) that may be written now."""
+    rules = RuleBook.load()
+    paid = set(
+        Contribution.objects.filter(participant_id__in={f.participant_id for f in missing}).values_list(
+            "participant_id", "month"
+        )
+    )
+    for finding in missing:
+        participant = finding.participant
+        if (participant.pk, finding.month) in paid:
+            continue  # recorded meanwhile (or by an earlier application): nothing to do
+        problems = payable_problems(
+            enrolled_on=participant.enrolled_on,
+            exit_date=participant.exit_date,
+            months=[finding.month],
+            paid_months=(),
+            correction=True,
+            may_correct=True,
+        )
+        if problems:
+            plan.refused.append((finding, " ".join(str(problem) for problem in problems)))
+            continue
+        row = _payment_row(extract, finding)
+        try:
+            due = contribution_due(participant=participant, month=finding.month, rules=rules)
+        except RuleError as error:
+            plan.refused.append((finding, " ".join(error.messages)))
+            continue
+        amount = row.amount if row is not None and row.amount else due.total
+        reason = extract.source_label
+        if amount_mismatch(paid=amount, dues=[due]):
+            reason = f"{reason}; " + override_reason_text(reason="menurut sistem inti", dues=[due])
+        plan.months.append((finding, amount, reason[:100]))
+
+
+def _payment_row(extract: Extract, finding: Finding):
+    """The extract's row of the finding's month (a payment list), for its amount, payment date and channel."""
+    if extract.shape != Shape.PAYMENTS:
+        return None
+    identity = {"nik": finding.nik} if finding.nik else {"kpj": finding.kpj}
+    return extract.rows.filter(month=finding.month, **identity).first() or (
+        extract.rows.filter(month=finding.month, kpj=finding.kpj).first() if finding.kpj else None
+    )
+
+
+@transaction.atomic
+def extract_apply(
+    *, extract: Extract, user, add_months: bool, fill_kpj: bool, register: dict[int, Village]
+) -> dict[str, int]:
+    """Write what staff chose, in one transaction, through the participants' rules: register the chosen workers
+    into the chosen villages (`participant_register`: NIK validation, dates), fill KPJ numbers
+    (`participant_update`), add the paid months the core system has and this application lacks (the arrears
+    limit and the rates of the contribution rules; the core's amount kept with the rules' own in the history
+    when they differ). The history names the source ("ekstrak sistem inti <date>"). Nothing is deleted;
+    months recorded here and unpaid in the core system stay, flagged. Applying again writes nothing new.
+    Returns the counts written."""
+    _check(user)
+    extract = Extract.objects.select_for_update().get(pk=extract.pk)
+    if extract.status == Extract.Status.PREVIEW:
+        raise ValidationError("Cocokkan ekstrak ini dulu sebelum menerapkannya.")
+    for village in register.values():
+        if not Village.objects.for_user(user).filter(pk=village.pk).exists():
+            raise PermissionDenied
+    now = timezone.now()
+    written: dict = {"registered": 0, "kpj": 0, "months": 0, "refused": []}
+    touched: dict[int, datetime.date | None] = {}
+    plan = extract_apply_plan(extract=extract, user=user, add_months=False, fill_kpj=fill_kpj, register=register)
+    registered = []
+    for finding, village in plan.registrations:
+        try:
+            with transaction.atomic():  # a savepoint: a worker the rules refuse is reported, the rest goes on
+                participant = participant_register(user=user, village=village, **_registration(extract, finding))
+        except ValidationError as error:
+            written["refused"].append(f"{finding.name}: {' '.join(error.messages)}")
+            continue
+        update_change_reason(participant, extract.source_label)
+        Finding.objects.filter(pk=finding.pk).update(participant=participant, village=village, applied_at=now)
+        written["registered"] += 1
+        registered.append(_months_of_registered(extract, finding, participant))
+    for finding in plan.kpjs:
+        participant_update(user=user, participant=finding.participant, kpj=finding.kpj)
+        update_change_reason(finding.participant, extract.source_label)
+        Finding.objects.filter(pk=finding.pk).update(applied_at=now)
+        written["kpj"] += 1
+    if add_months:
+        months = Plan()
+        missing = list(
+            extract.findings.filter(kind=FindingKind.MISSING_HERE, participant__isnull=False).select_related(
+                "participant"
+            )
+        )
+        _plan_months(months, extract=extract, missing=missing + [f for found in registered for f in found])
+        written["months"] = _write_months(extract, user, months.months, now, touched)
+        written["refused"] += [f"{f.name} {f.month:%m/%Y}: {why}" for f, why in months.refused]
+    if touched:
+        # One refresh of the statistics for every village touched, from its earliest month written.
+        since = min(month for month in touched.values() if month)
+        stats_refresh(village_ids=touched.keys(), since=since)
+    if written["registered"] or written["kpj"] or written["months"]:
+        extract.status = Extract.Status.APPLIED
+    extract.applications = [
+        *extract.applications,
+        {"at": now.isoformat(), "by": user.get_username(), **written, "refused": len(written["refused"])},
+    ]
+    extract.save(update_fields=["status", "applications"])
+    return written
+
+
+def _registration(extract: Extract, finding: Finding) -> dict:
+    """A worker's registration from the extract: what it says (name, sex, birth date, KPJ, JHT, registration
+    date, else the first month it says they paid, else the extract's date) and defaults for what it cannot say
+    (occupation lainnya, income REGISTER_INCOME, self-funded), which the official corrects."""
+    row = finding.row
+    nik = finding.nik
+    first_paid = extract.rows.filter(nik=nik).exclude(month=None).order_by("month").values_list("month", flat=True)
+    registered_on = (row.registered_on if row else None) or (first_paid[0] if first_paid else extract.extract_date)
+    if first_paid and first_paid[0] < registered_on:
+        registered_on = first_paid[0]
+    return {
+        "nik": nik,
+        "kpj": finding.kpj or None,
+        "name": finding.name or (row.name if row else "") or nik,
+        "sex": (row.sex if row and row.sex else sex_from_nik(nik)),
+        "birth_date": (row.birth_date if row and row.birth_date else _birth_from_nik(nik)),
+        "occupation": Occupation.OTHER,
+        "monthly_income": REGISTER_INCOME,
+        "funding_source": FundingSource.SELF,
+        "has_jht": bool(row and row.has_jht),
+        "enrolled_on": registered_on,
+    }
+
+
+def _birth_from_nik(nik: str) -> datetime.date | None:
+    day, month, year = int(nik[6:8]) % 40, int(nik[8:10]), int(nik[10:12])
+    century = 1900 if 2000 + year > timezone.localdate().year else 2000
+    try:
+        return datetime.date(century + year, month, day)
+    except ValueError:
+        return None
+
+
+def _months_of_registered(extract: Extract, finding: Finding, participant: Participant) -> list[Finding]:
+    """A worker just registered from the extract: the months the extract says they paid, as (unsaved) findings
+    to write with the others (there was no one here to compare them with)."""
+    if extract.shape == Shape.PAYMENTS:
+        months = set(extract.rows.filter(nik=participant.nik).exclude(month=None).values_list("month", flat=True))
+    else:
+        months = {finding.row.month} if finding.row and finding.row.month else set()
+    return [
+        Finding(
+            extract=extract,
+            kind=FindingKind.MISSING_HERE,
+            participant=participant,
+            nik=participant.nik,
+            kpj=participant.kpj or "",
+            name=participant.name,
+            month=month,
+        )
+        for month in sorted(months)
+    ]
+
+
+def _write_months(extract: Extract, user, months, now, touched: dict) -> int:
+    contributions = []
+    for finding, amount, reason in months:
+        row = _payment_row(extract, finding)
+        contribution = Contribution(
+            participant=finding.participant,
+            month=finding.month,
+            amount=amount,
+            paid_on=(row.paid_on if row and row.paid_on else min(month_end(finding.month), timezone.localdate())),
+            channel=(row.channel if row and row.channel else Contribution.Channel.AGENT),
+            funding_source=finding.participant.funding_source,
+            recorded_by=user,
+        )
+        contribution.full_clean(validate_unique=False, validate_constraints=False)
+        contribution._change_reason = reason
+        contributions.append(contribution)
+        village_id = finding.participant.village_id
+        touched[village_id] = min(filter(None, (touched.get(village_id), finding.month)))
+    bulk_create_with_history(contributions, Contribution, batch_size=500, default_user=user)
+    Finding.objects.filter(pk__in=[finding.pk for finding, _, _ in months if finding.pk]).update(applied_at=now)
+    return len(contributions)
