@@ -23,7 +23,7 @@ from participants.coverage import (
     with_coverage_status,
 )
 from participants.models import Participant
-from participants.months import add_months
+from participants.months import add_months, month_start
 from participants.rules import Due, RuleBook, RuleError, contribution_due
 from villages.models import Village
 
@@ -45,6 +45,11 @@ class FollowUp:
     @property
     def awaiting_first_payment(self) -> bool:
         return self.status == CoverageStatus.AWAITING
+
+    @property
+    def first_unpaid(self) -> datetime.date:
+        """The first month due: after the last paid one, or the month of registration."""
+        return add_months(self.last_paid, 1) if self.last_paid else month_start(self.participant.enrolled_on)
 
 
 def whatsapp_number(phone: str) -> str:

@@ -25,17 +25,19 @@ from participants.models import Claim, Contribution, Participant, VillageMonthSt
 from participants.months import add_months, month_start, months_between
 from villages.models import Commitment, CommitmentState, Village
 
+# The headline cards, the most important first (two per row on a phone): how many are protected and of whom,
+# against the target, whether they keep paying, who joined, who waits for a first payment, then the rest.
 HEADLINE_KEYS = (
     "active_participants",
-    "new_enrolments",
-    "net_growth",
-    "growth_rate",
     "coverage",
     "target_attainment",
-    "retention",
     "collection_rate",
-    "lapse_rate",
+    "new_enrolments",
     "awaiting_first_payment",
+    "retention",
+    "lapse_rate",
+    "net_growth",
+    "growth_rate",
     "awaiting_months",
     "voluntary_share",
     "cohort_survival",
