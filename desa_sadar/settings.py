@@ -167,7 +167,9 @@ STORAGES = {
 }
 # favicon.ico and robots.txt (no indexing: the application holds personal data), served at the site root.
 WHITENOISE_ROOT = BASE_DIR / "desa_sadar" / "root"
-MEDIA_ROOT = BASE_DIR / "media"
+# Uploaded imports and the files background jobs produce. Workers on other hosts need the same folder
+# (a shared mount): README, "Background jobs".
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default="") or BASE_DIR / "media")
 MEDIA_URL = "media/"
 
 # Uploads: spreadsheets only, bounded in size (see participants/imports.py).

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from tests.factories import BATANG_BARUS, SIKALANG, UserFactory, village
@@ -20,6 +22,35 @@ def _test_settings(settings, tmp_path):
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
     settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(autouse=True)
+def _jobs_inline(request, settings):
+    """Background jobs run inline (no broker) except in the tests marked `worker`, whatever .env says."""
+    if request.node.get_closest_marker("worker") is None:
+        settings.CELERY_BROKER_URL = ""
+
+
+@pytest.fixture
+def job_worker(transactional_db, settings):
+    """A real Celery worker behind CELERY_BROKER_URL, serving this test database (.ci/run starts one; see the
+    README, "Background jobs"). Without one the test is skipped, unless REQUIRE_WORKER=1 (CI): then it fails."""
+    from desa_sadar.celery import app
+
+    reason = None
+    if not settings.CELERY_BROKER_URL:
+        reason = "CELERY_BROKER_URL is not set"
+    else:
+        try:
+            if not app.control.ping(timeout=2.0):
+                reason = f"no Celery worker answers on {settings.CELERY_BROKER_URL}"
+        except Exception as error:  # the broker itself is unreachable
+            reason = f"the broker {settings.CELERY_BROKER_URL} is unreachable: {error}"
+    if reason:
+        if os.environ.get("REQUIRE_WORKER") == "1":
+            pytest.fail(f"REQUIRE_WORKER=1 but the worker tests cannot run: {reason}", pytrace=False)
+        pytest.skip(reason)
+    return app
 
 
 @pytest.fixture
