@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.parsing import normalise_digits
+
 # The largest id a database row can have (a 64-bit key): larger numbers are never looked up.
 MAX_ID = 2**63 - 1
 # The largest value of a PositiveIntegerField on every supported database.
@@ -65,6 +67,19 @@ class DateField(serializers.DateField):
         if not FIRST_YEAR <= day.year <= LAST_YEAR:
             self.fail("out_of_range")
         return day
+
+
+class DigitsField(serializers.CharField):
+    """A number written as text (NIK, KPJ, phone), read with ASCII digits as the forms read it: "１２３" is "123"
+    (`core.parsing.normalise_digits`); `spaces=False` drops the spaces too (a NIK or KPJ copied in groups)."""
+
+    def __init__(self, *, spaces: bool = True, **kwargs):
+        self.spaces = spaces
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data) -> str:
+        value = normalise_digits(super().to_internal_value(data))
+        return value if self.spaces else "".join(value.split())
 
 
 class MonthFormField(forms.Field):

@@ -19,6 +19,7 @@ from core.formatting import format_rupiah
 from core.forms import MonthField
 from participants.benefits import Benefit
 from participants.coverage import participant_status
+from participants.forms import ParticipantNumbersMixin
 from participants.jobs import stats_rebuild_start
 from participants.models import (
     Claim,
@@ -53,8 +54,15 @@ class ClaimInline(ScopedAdminMixin, admin.TabularInline):
     fields = ["programme", "event_date", "paid_on", "amount", "notes"]
 
 
+class ParticipantAdminForm(ParticipantNumbersMixin, forms.ModelForm):
+    class Meta:
+        model = Participant
+        fields = ["nik", "kpj", "phone"]  # the admin adds the rest of its fieldsets
+
+
 @admin.register(Participant)
 class ParticipantAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    form = ParticipantAdminForm
     list_display = [
         "name",
         "masked_nik",

@@ -8,6 +8,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.parsing import normalise_digits
 from participants.coverage import CoverageStatus
 from participants.models import FundingSource, Occupation, Participant
 from villages.models import Village
@@ -39,7 +40,7 @@ class ParticipantFilter(django_filters.FilterSet):
         fields = ["q", "village", "status", "occupation", "funding_source"]
 
     def search(self, queryset: QuerySet[Participant], name: str, value: str) -> QuerySet[Participant]:
-        value = value.strip()
+        value = normalise_digits(value).strip()  # a NIK typed in full-width digits is the same NIK
         if not value:
             return queryset
         digits = re.sub(r"\D", "", value)

@@ -30,7 +30,21 @@ def village_field_for(form: forms.Form, user) -> None:
         form.only_village = None
 
 
-class ParticipantForm(forms.ModelForm):
+class ParticipantNumbersMixin:
+    """NIK, KPJ and phone read with ASCII digits (`core.parsing.normalise_digits`: "１２３" is 123), the spaces
+    of a NIK or KPJ dropped: the same reading in the registration form and in the admin."""
+
+    def clean_nik(self) -> str:
+        return "".join(normalise_digits(self.cleaned_data["nik"]).split())
+
+    def clean_kpj(self) -> str | None:
+        return "".join(normalise_digits(self.cleaned_data.get("kpj") or "").split()) or None
+
+    def clean_phone(self) -> str:
+        return normalise_digits(self.cleaned_data.get("phone") or "")
+
+
+class ParticipantForm(ParticipantNumbersMixin, forms.ModelForm):
     birth_date = DateField(label=_("Tanggal lahir"))
     enrolled_on = DateField(label=_("Tanggal daftar"), initial=timezone.localdate)
     monthly_income = RupiahField(label=_("Penghasilan per bulan (Rp)"))
@@ -67,15 +81,6 @@ class ParticipantForm(forms.ModelForm):
         village_field_for(self, user)
         if self.only_village is not None and not self.instance.pk:
             self.instance.village = self.only_village
-
-    def clean_nik(self) -> str:
-        return "".join(normalise_digits(self.cleaned_data["nik"]).split())
-
-    def clean_kpj(self) -> str | None:
-        return "".join(normalise_digits(self.cleaned_data.get("kpj") or "").split()) or None
-
-    def clean_phone(self) -> str:
-        return normalise_digits(self.cleaned_data.get("phone") or "")
 
     def validate_unique(self) -> None:
         """A NIK registered already is told as the services tell it: where and whose only to those who may know."""

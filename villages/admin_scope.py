@@ -18,6 +18,7 @@ from django.db import models
 from django.http import Http404
 from simple_history.utils import get_history_model_for_model
 
+from core.parsing import normalise_digits
 from villages.access import is_branch_user
 from villages.admin_history import HistoryChangeHelper
 from villages.models import Village
@@ -77,7 +78,8 @@ class ScopedAdminMixin(BoundedChangeListMixin):
         # (the changelist's own search form refuses it): no text with NUL matches anything.
         if "\x00" in search_term:
             return queryset.none(), False
-        return super().get_search_results(request, queryset, search_term)
+        # A NIK or KPJ typed with full-width or other non-ASCII digits is the same number (core.parsing).
+        return super().get_search_results(request, queryset, normalise_digits(search_term))
 
     def history_view(self, request, object_id, extra_context=None):
         self._history_in_scope_or_404(request, object_id)

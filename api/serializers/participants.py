@@ -10,7 +10,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.fields import MAX_ID, MAX_INT, DateField, MonthField
+from api.fields import MAX_ID, MAX_INT, DateField, DigitsField, MonthField
 from api.serializers.base import InputSerializer, ScopedVillageField
 from participants.coverage import CoverageStatus
 from participants.models import (
@@ -89,12 +89,12 @@ class ParticipantInputSerializer(InputSerializer):
     """A registration (POST) or a change (PATCH, any subset) through participants.services."""
 
     village = ScopedVillageField(required=False, help_text="Bisa dikosongkan bila pengguna hanya punya satu desa.")
-    nik = serializers.CharField(help_text="16 angka sesuai KTP.")
-    kpj = serializers.CharField(required=False, allow_null=True, allow_blank=True, help_text="Nomor KPJ, 11 angka.")
+    nik = DigitsField(spaces=False, help_text="16 angka sesuai KTP.")
+    kpj = DigitsField(spaces=False, required=False, allow_null=True, allow_blank=True, help_text="Nomor KPJ, 11 angka.")
     name = serializers.CharField()
     sex = serializers.ChoiceField(choices=Sex.choices)
     birth_date = DateField()
-    phone = serializers.CharField(required=False, allow_blank=True)
+    phone = DigitsField(required=False, allow_blank=True)
     hamlet = serializers.CharField(required=False, allow_blank=True, help_text="Jorong/dusun.")
     occupation = serializers.ChoiceField(choices=Occupation.choices)
     monthly_income = serializers.IntegerField(min_value=0, max_value=MAX_INT, help_text="Rupiah per bulan.")
