@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 export DEBUG ?= true
 
-.PHONY: run test test-quick install assets migrate seed serve lint format check-migrations test-postgres clean
+.PHONY: run test test-quick install assets migrate seed serve worker lint format check-migrations test-postgres clean
 
 run: install assets .env migrate seed serve
 
@@ -57,6 +57,13 @@ serve: install
 	@echo "  operator.sikalang     official of Desa Sikalang (13.73.04.2010)"
 	@echo ""
 	$(PY) manage.py runserver 127.0.0.1:8000
+
+# A Celery worker for background jobs (README, "Background jobs"), for the broker of CELERY_BROKER_URL
+# (environment or .env), e.g. `CELERY_BROKER_URL=redis://127.0.0.1:6379/1 make worker`; the web process
+# needs the same CELERY_BROKER_URL. WORKER_CONCURRENCY processes (default 2) run jobs side by side.
+worker: install
+	@$(PY) -c 'import os, django; os.environ.setdefault("DJANGO_SETTINGS_MODULE", "desa_sadar.settings"); django.setup(); from django.conf import settings; raise SystemExit(0 if settings.CELERY_BROKER_URL else "CELERY_BROKER_URL kosong: isi di lingkungan atau .env, misalnya redis://127.0.0.1:6379/1.")'
+	$(BIN)/celery -A desa_sadar worker --loglevel=INFO --concurrency=$${WORKER_CONCURRENCY:-2}
 
 test: install assets
 	$(BIN)/pytest
