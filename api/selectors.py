@@ -8,14 +8,19 @@ their own regency and the cycles that evaluated their village.
 
 from __future__ import annotations
 
+import functools
+
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from stdnum import numdb
 
 from api.models import ApiToken
 from evaluations.models import EvaluationCycle, VillageEvaluation
 from participants.coverage import with_coverage_status
 from participants.models import Claim, Contribution, Participant, VillageMonthStat
 from participants.months import month_start
+from participants.rules import RuleBook
+from participants.services import PAYMENT_PERIODS
 from villages.access import is_branch_user
 from villages.models import Activity, District, Regency, Village
 
@@ -115,3 +120,36 @@ def indicator_scope(*, user, village: int | None, district: str | None, regency:
             "name": found.name,
         }
     return {"villages": villages, "level": "semua", "code": None, "name": "Semua desa dalam cakupan pengguna"}
+
+
+@functools.cache
+def nik_provinces() -> list[str]:
+    """The province codes python-stdnum knows: the first two digits of a valid NIK (all it checks of the place)."""
+    places = numdb.get("id/loc")
+    return [code for code in (f"{number:02d}" for number in range(100)) if places.info(code)[0][1]]
+
+
+def contribution_rules() -> dict:
+    """The contribution rules (one RuleBook: four queries), each NIK province code, the payment periods."""
+    rules = RuleBook.load()
+    return {
+        "rates": rules.rates,
+        "adjustments": [
+            {
+                "name": adjustment.name,
+                "percent": adjustment.percent,
+                "programmes": adjustment.programmes,
+                "valid_from": adjustment.valid_from,
+                "valid_to": adjustment.valid_to,
+                "sector_scope": adjustment.sector_scope,
+                "sectors": sorted(sector.pk for sector in adjustment.sectors.all()),
+                "funding_scope": adjustment.funding_scope,
+                "funding_sources": adjustment.funding_sources,
+                "regulation": adjustment.regulation,
+            }
+            for adjustment in rules.adjustments
+        ],
+        "occupation_sectors": rules.sectors,
+        "nik_provinces": nik_provinces(),
+        "payment_periods": list(PAYMENT_PERIODS),
+    }

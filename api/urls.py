@@ -3,7 +3,7 @@
 from django.urls import include, path, re_path
 from rest_framework.routers import SimpleRouter
 
-from api.views import base, docs, evaluations, indicators, participants, tokens, villages
+from api.views import base, docs, evaluations, indicators, participants, rules, tokens, villages
 
 app_name = "api"
 
@@ -22,6 +22,7 @@ router.register("evaluations", evaluations.VillageEvaluationViewSet, basename="e
 urlpatterns = [
     path("v1/indicators/", indicators.IndicatorView.as_view(), name="indicators"),
     path("v1/indicators/villages/", indicators.VillageIndicatorView.as_view(), name="indicators-villages"),
+    path("v1/contribution-rules/", rules.ContributionRulesView.as_view(), name="contribution-rules"),
     path("v1/", include(router.urls)),
     re_path(r"^v1/", base.unknown_address, name="unknown"),
     path("schema/", docs.schema, name="schema"),

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from core import pwa
 from dashboards.views import dashboard
 from desa_sadar import accounts, health
 
@@ -12,6 +13,9 @@ urlpatterns = [
     path("", dashboard.home, name="home"),
     path("", include("dashboards.urls")),
     path("healthz", health.healthz, name="healthz"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("offline/", pwa.offline, name="offline"),
     path("accounts/login/", accounts.login, name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

@@ -162,3 +162,15 @@ def import_batch_get(*, user, pk) -> ImportBatch:
 
 def import_batches_recent(*, user) -> QuerySet[ImportBatch]:
     return user.import_batches.order_by("-created_at")[:RECENT_IMPORTS]
+
+
+def offline_scope(*, user) -> tuple[list[Village], list[int]]:
+    """The user's villages and the ids of their current participants (no exit yet): what a phone keeps offline."""
+    villages = list(Village.objects.for_user(user).order_by("code"))
+    ids = list(
+        Participant.objects.for_user(user)
+        .filter(exit_date__isnull=True)
+        .order_by("name", "pk")
+        .values_list("pk", flat=True)
+    )
+    return villages, ids

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from participants import views, views_contributions, views_import
+from participants import views, views_contributions, views_import, views_offline
 
 app_name = "participants"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/contributions/new/", views_contributions.contribution_create, name="contribution_create"),
     path("<int:pk>/claims/new/", views_contributions.claim_create, name="claim_create"),
     path("contributions/monthly/", views_contributions.contributions_monthly, name="monthly"),
+    path("offline-pages/", views_offline.offline_pages, name="offline_pages"),
     path("import/", views_import.import_start, name="import"),
     path("import/iuran/", views_import.import_start, {"kind": "iuran"}, name="import_contributions"),
     path("import/template/<slug:kind>.xlsx", views_import.import_template, name="import_template"),

@@ -268,6 +268,12 @@ ROWS: dict[str, Row] = {
         expect=LIST_PAGE, kwargs=lambda world: {"fmt": "csv"}, marker=claimant, query=claim_period
     ),
     "healthz": Row(expect=dict.fromkeys(ROLES, 200)),
+    # The installable web app (core.pwa): the manifest and the service worker are public, like the icons.
+    "manifest": Row(expect=dict.fromkeys(ROLES, 200)),
+    "service_worker": Row(expect=dict.fromkeys(ROLES, 200)),
+    "offline": Row(expect=LIST_PAGE),
+    # The pages a phone keeps offline: an official's own (branch roles get an empty list).
+    "participants:offline_pages": Row(expect=LIST_PAGE),
     "jobs:list": Row(expect=LIST_PAGE),
     "jobs:detail": Row(expect=UPLOADER_ONLY, kwargs=lambda world: {"pk": world.job.pk}),
     "jobs:file": Row(expect=UPLOADER_ONLY, kwargs=lambda world: {"pk": world.job.pk}),
@@ -304,7 +310,10 @@ ROWS.update(
         "evaluations:cycle_detail": Row(expect=BRANCH_PAGE, kwargs=cycle_pk, marker=village_name),
         "evaluations:cycle_close": Row(expect=scoped(official=403, outsider=403, staff=405, head=403), kwargs=cycle_pk),
         "evaluations:cycle_tracker": Row(expect=BRANCH_PAGE, kwargs=cycle_pk),
-        "evaluations:cycle_summary_pdf": Row(expect=BRANCH_PAGE, kwargs=cycle_pk),
+        # POST starts the PDF as a background job (core.jobs); GET is refused.
+        "evaluations:cycle_summary_pdf": Row(
+            expect=scoped(official=403, outsider=403, staff=405, head=405), kwargs=cycle_pk
+        ),
         "evaluations:cycle_summary_xlsx": Row(expect=BRANCH_PAGE, kwargs=cycle_pk),
         "evaluations:evaluation_detail": Row(expect=scoped(), kwargs=evaluation_pk, marker=village_name),
         "evaluations:evaluation_compute": Row(expect=EVALUATE, kwargs=evaluation_pk),

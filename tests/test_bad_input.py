@@ -155,6 +155,10 @@ def village_code(world: World) -> dict:
 INPUTS: dict[str, Inputs] = {
     "home": Inputs(get=PERIOD),
     "healthz": Inputs(),
+    "manifest": Inputs(),
+    "service_worker": Inputs(),
+    "offline": Inputs(get=({"disimpan": H, "offline_item": H},)),
+    "participants:offline_pages": Inputs(),
     # django.contrib.auth
     "login": Inputs(get=({"next": H},)),
     "logout": Inputs(),

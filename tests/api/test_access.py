@@ -113,6 +113,7 @@ API_ROWS: dict[str, ApiRow] = {
     "api:evaluation-detail": ApiRow({"GET": READ_OBJECT}, kwargs=lambda world: {"pk": world.evaluation.pk}),
     "api:indicators": ApiRow({"GET": READ_OBJECT}, query=lambda world: f"?village={world.village.pk}"),
     "api:indicators-villages": ApiRow({"GET": READ}, marker=village_name),
+    "api:contribution-rules": ApiRow({"GET": READ}),  # the branch's rules, the same for every role
     "api:unknown": ApiRow({method: dict.fromkeys(ROLES, 404) for method in METHODS}),
     "api:schema": ApiRow({"GET": READ}),
     "api:docs": ApiRow({"GET": {**READ, "anonymous": LOGIN}}, page=True),
