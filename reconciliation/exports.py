@@ -18,7 +18,7 @@ def findings_workbook(*, extract: Extract, user, findings, kind: str | None, vil
     sheet = workbook.active
     sheet.title = "Temuan rekonsiliasi"
     sheet.append(["Rekonsiliasi", extract.source_label])
-    sheet.append(["Daftar", FindingKind(kind).label if kind else "Semua temuan"])
+    sheet.append(["Daftar", str(FindingKind(kind).label) if kind else "Semua temuan"])
     sheet.append(["Diunduh", f"{timezone.localtime():%d/%m/%Y %H:%M} oleh {user.get_username()}"])
     sheet.append([])
     sheet.append(list(HEADER))
@@ -28,7 +28,7 @@ def findings_workbook(*, extract: Extract, user, findings, kind: str | None, vil
             [
                 finding.village.code if finding.village else "",
                 finding.village.name if finding.village else "belum ditempatkan",
-                finding.get_kind_display(),
+                str(finding.get_kind_display()),
                 finding.masked_nik,
                 finding.kpj,
                 finding.name,
