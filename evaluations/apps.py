@@ -8,6 +8,7 @@ class EvaluationsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from evaluations import jobs  # noqa: F401  (registers the background job of the branch summary PDF)
         from villages.permissions import ensure_roles
 
         # The last app of the project: by the time its post_migrate fires, the

@@ -30,6 +30,7 @@ from evaluations.forms import (
     ReturnForm,
     TrackerFilter,
 )
+from evaluations.jobs import cycle_summary_pdf_start
 from evaluations.models import ActionItem, EvaluationCycle, Pillar, VillageEvaluation
 from villages.access import get_for_user_or_404, is_branch_user
 
@@ -169,11 +170,12 @@ def cycle_tracker(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def cycle_summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """POST: the branch summary PDF is built by a background job; its progress page offers the download."""
     cycle = _cycle_for_branch(request, pk)
-    content = reports.cycle_summary_pdf(cycle=cycle, user=request.user, base_url=request.build_absolute_uri("/"))
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="ringkasan-{slugify(cycle.name)}.pdf"'
-    return response
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    job = cycle_summary_pdf_start(cycle=cycle, user=request.user, base_url=request.build_absolute_uri("/"))
+    return redirect(job)
 
 
 @login_required

@@ -11,6 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from core.models import Job
 from evaluations import services
 from evaluations.models import VillageEvaluation
 from tests.builders import join, paying
@@ -94,9 +95,14 @@ def test_branch_summary_pdf_and_xlsx(client, approved, staff_user):
     ActionItemFactory(evaluation=approved, action="Lewat tenggat", due_date=D(2020, 1, 1))
     ActionItemFactory(evaluation=approved, action="Nanti", due_date=D(2099, 1, 1))
     client.force_login(staff_user)
-    pdf = client.get(reverse("evaluations:cycle_summary_pdf", kwargs={"pk": approved.cycle_id}))
+    # Built by a background job (inline here, without a broker); its page offers the download.
+    started = client.post(reverse("evaluations:cycle_summary_pdf", kwargs={"pk": approved.cycle_id}))
+    job = Job.objects.get(kind="evaluations.cycle_summary_pdf", owner=staff_user)
+    assert started["Location"] == job.get_absolute_url() and job.status == Job.Status.DONE
+    assert reverse("jobs:file", kwargs={"pk": job.pk}) in client.get(job.get_absolute_url()).text
+    pdf = client.get(reverse("jobs:file", kwargs={"pk": job.pk}))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
-    text = pdf_text(pdf.content)
+    text = pdf_text(b"".join(pdf.streaming_content))
     assert "Ringkasan Cabang" in text and "Anev 2019–2022" in text
     assert "Batang Barus" in text and "Sikalang" in text
 
