@@ -138,6 +138,8 @@ class Participant(models.Model):
         indexes = [
             models.Index(fields=["village", "enrolled_on"]),
             models.Index(fields=["village", "name"]),
+            # The list's default order, branch-wide (the name search's trigram index is in migration 0009).
+            models.Index(fields=["name", "id"], name="participant_name_id"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(nik__regex=r"^\d{16}$"), name="participant_nik_16_digits"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
@@ -24,7 +25,7 @@ from participants.coverage import (
 from participants.models import Claim, Contribution, ImportBatch, Participant
 from participants.months import add_months, month_range, month_start
 from participants.rules import Due, RuleBook, RuleError, contribution_due
-from villages.access import get_for_user_or_404
+from villages.access import get_for_user_or_404, is_branch_user
 from villages.history import HistoryEntry, history_entries
 from villages.models import Village
 
@@ -32,6 +33,8 @@ from villages.models import Village
 COVERAGE_MONTHS = 24
 RECENT_PAID_MONTHS = 24
 RECENT_IMPORTS = 5
+# The branch-wide participant list shows an estimated count from this many participants on (PostgreSQL).
+PARTICIPANT_ESTIMATE_FROM = 100_000
 
 
 def participant_get(*, user, pk: int) -> Participant:
@@ -42,6 +45,27 @@ def participant_get(*, user, pk: int) -> Participant:
 def participant_list(*, user, month: datetime.date) -> QuerySet[Participant]:
     """The user's participants with their coverage status in `month` (`status`, which the list filters on)."""
     return with_coverage_status(Participant.objects.for_user(user).select_related("village"), month=month)
+
+
+def participant_list_count(*, user) -> tuple[int, bool] | None:
+    """The size of a branch user's unfiltered list on PostgreSQL, in one query, and whether it is an estimate:
+    from PARTICIPANT_ESTIMATE_FROM participants on, the table's row count kept by ANALYZE and autovacuum
+    (`pg_class.reltuples`) to three significant digits, below it COUNT(*). None where the list counts its own
+    rows (a village's list, SQLite; the caller does not ask for a filtered list)."""
+    if connection.vendor != "postgresql" or not is_branch_user(user):
+        return None
+    table = Participant._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT reltuples, CASE WHEN reltuples < %s THEN (SELECT COUNT(*) FROM {table}) END"  # noqa: S608
+            " FROM pg_class WHERE oid = %s::regclass",
+            [PARTICIPANT_ESTIMATE_FROM, table],
+        )
+        estimate, exact = cursor.fetchone()
+    if exact is not None:
+        return exact, False
+    estimate = int(estimate)
+    return round(estimate, 3 - len(str(estimate))), True  # 1,000,000 rather than 999,874
 
 
 @dataclass(frozen=True)

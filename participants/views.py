@@ -28,7 +28,10 @@ def participant_list(request: HttpRequest) -> HttpResponse:
     month = month_start(timezone.localdate())
     queryset = selectors.participant_list(user=request.user, month=month)
     filterset = ParticipantFilter(request.GET or None, queryset=queryset, request=request)
-    page = paginate(request, filterset.qs, per_page=PAGE_SIZE)
+    # Unfiltered, a branch user's list may hold a million rows: an estimated count instead of COUNT(*).
+    size = None if filterset.is_filtered else selectors.participant_list_count(user=request.user)
+    count, approximate = size or (None, False)
+    page = paginate(request, filterset.qs, per_page=PAGE_SIZE, count=count, approximate=approximate)
     return render(request, "participants/list.html", {"filter": filterset, "page": page, "month": month})
 
 
