@@ -34,6 +34,17 @@ def _batch(job: Job, batch_id: str) -> ImportBatch:
     return batch
 
 
+def _upload_url(batch: ImportBatch) -> str:
+    """Where a file of this kind is uploaded again (after a preview that failed)."""
+    if batch.kind == ImportBatch.Kind.PARTICIPANTS:
+        return reverse("participants:import")
+    if batch.kind == ImportBatch.Kind.CONTRIBUTIONS:
+        return reverse("participants:import_contributions")
+    if batch.kind == ImportBatch.Kind.RESIDENTS and batch.village is not None:
+        return reverse("dashboard:village_residents", kwargs={"code": batch.village.code})
+    return reverse("jobs:list")
+
+
 # Both run outside one job transaction: the preview writes once, at its end; the confirmation has its own
 # (a changed row rolls it back, and the fresh preview it then keeps must stay).
 @job_kind("participants.import_preview", title="Pratinjau impor", atomic=False)
@@ -42,7 +53,7 @@ def import_preview_job(job: Job, *, batch_id: str) -> None:
     try:
         import_preview(batch=batch, job=job)
     except ImportFileError as error:
-        job.result = {"url": reverse("participants:import")}
+        job.result = {"url": _upload_url(batch)}
         raise JobFailed(str(error)) from error
     counts = batch.summary["counts"]
     job.report(done=sum(counts.values()), total=sum(counts.values()), message="Pratinjau siap.")

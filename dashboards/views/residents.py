@@ -20,7 +20,7 @@ from dashboards import resident_selectors
 from dashboards.exports import FORMATS, export_response
 from dashboards.views.villages import scoped_village
 from participants.forms import ImportUploadForm
-from participants.imports import ImportFileError, import_upload
+from participants.imports import ImportFileError, import_submit
 from participants.models import ImportBatch
 from villages.access import is_branch_user
 from villages.resident_services import resident_list_delete
@@ -46,7 +46,8 @@ def resident_page(request: HttpRequest, code: str) -> HttpResponse:
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                batch = import_upload(
+                # A large list is previewed by a background job: the preview page sends to its progress.
+                batch = import_submit(
                     user=request.user, kind=KIND, name=upload.name, content=upload.read(), village=village
                 )
             except ImportFileError as error:

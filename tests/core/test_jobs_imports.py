@@ -15,8 +15,9 @@ from openpyxl import Workbook
 from core.models import Job
 from participants.models import CoverageRule, ImportBatch, Participant, VillageMonthStat
 from participants.stats import stats_refresh_all
-from tests.builders import PARTICIPANT_HEADERS
+from tests.builders import PARTICIPANT_HEADERS, opensid_workbook
 from tests.factories import ContributionFactory, ParticipantFactory, make_nik
+from villages.residents import Resident
 
 LIMIT = 20  # JOB_INLINE_MAX_ROWS in these tests: a file of LIMIT + 1 rows goes through the jobs
 
@@ -89,6 +90,30 @@ def test_a_large_import_is_previewed_and_confirmed_by_jobs(client, official, bat
     # The jobs are on the user's list.
     listed = client.get(reverse("jobs:list")).text
     assert "Pratinjau impor daftar-besar.xlsx" in listed and "Simpan impor daftar-besar.xlsx" in listed
+
+
+def test_a_large_resident_list_goes_through_the_jobs_from_the_resident_page(client, official, batang_barus):
+    residents = [
+        {
+            "nama": f"WARGA {serial}",
+            "dusun": "KOTO BARU",
+            "nik": make_nik(birth_date=datetime.date(1980, 5, 1), sex="L", serial=serial),
+            "sex": 1,
+            "tanggallahir": "1980-05-01",
+            "pekerjaan_id": 9,
+        }
+        for serial in range(1, LIMIT + 2)
+    ]
+    client.force_login(official)
+    url = reverse("dashboard:village_residents", kwargs={"code": batang_barus.code})
+    uploaded = client.post(url, {"file": upload_file(opensid_workbook(residents), "penduduk.xlsx")}, follow=True)
+    preview_job = Job.objects.get(kind="participants.import_preview")
+    assert preview_job.status == Job.Status.DONE and preview_job.done == LIMIT + 1
+    assert uploaded.context["counts"]["new"] == LIMIT + 1  # landed on the preview
+    batch = ImportBatch.objects.get(kind=ImportBatch.Kind.RESIDENTS)
+    client.post(reverse("participants:import_preview", kwargs={"pk": batch.pk}))
+    assert Job.objects.get(kind="participants.import_confirm").status == Job.Status.DONE
+    assert Resident.objects.filter(resident_list__village=batang_barus).count() == LIMIT + 1
 
 
 def test_a_small_import_keeps_the_immediate_flow(client, official):
