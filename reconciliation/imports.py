@@ -27,9 +27,30 @@ from participants.imports.reading import ImportFileError, Table
 from participants.models import Contribution, Sex, nik_problems
 from participants.parsing import NikProblem, alnum, parse_choice, parse_digits, parse_nik, parse_sex
 
-KPJ = Column("kpj", "Nomor KPJ", False, ("kpj", "nokpj", "nomorkpj", "nokartu", "nomorkartu", "nopeserta"))
-NIK = Column("nik", "NIK", False, ("noktp", "nomorktp", "nomornik", "noidentitas", "nomoridentitas", "nonik"))
-NAME = ("nama", "namapeserta", "namatenagakerja", "namalengkap", "namatk")
+KPJ = Column(
+    "kpj",
+    "Nomor KPJ",
+    False,
+    ("kpj", "nokpj", "nomorkpj", "nokartu", "nomorkartu", "nopeserta", "nomorpeserta", "nokartupeserta", "kpjbaru"),
+)
+NIK = Column(
+    "nik",
+    "NIK",
+    False,
+    (
+        "noktp",
+        "nomorktp",
+        "ktp",
+        "nomornik",
+        "noidentitas",
+        "nomoridentitas",
+        "nonik",
+        "niktk",
+        "nikpeserta",
+        "nomorindukkependudukan",
+    ),
+)
+NAME = ("nama", "namapeserta", "namatenagakerja", "namalengkap", "namatk", "namapekerja")
 VILLAGE = Column(
     "village",
     "Desa",
@@ -47,8 +68,14 @@ VILLAGE = Column(
         "kel",
     ),
 )
-VILLAGE_CODE = Column("village_code", "Kode Desa", False, ("kodedesa", "kodewilayah", "kodekemendagri", "kodekel"))
-MONTH_ALIASES = ("blth", "bulaniuran", "periode", "periodeiuran", "bulan", "masaiuran", "bulanbayar", "blniuran")
+VILLAGE_CODE = Column(
+    "village_code",
+    "Kode Desa",
+    False,
+    ("kodedesa", "kodewilayah", "kodekemendagri", "kodekel", "kodedesakel", "kodenagari"),
+)
+MONTH_ALIASES = ("blth", "bulaniuran", "periode", "periodeiuran", "bulan", "masaiuran", "bulanbayar", "blniuran",
+                 "thbl", "blthiuran", "periodebayar", "bulantahun", "iuranbulan")  # fmt: skip
 # A title before a name, or a degree after it, does not make it another person's name.
 TITLES = frozenset(
     [
@@ -278,7 +305,22 @@ class CorePaymentRows(ExtractRows):
         NIK,
         Column("name", "Nama", False, NAME),
         Column("month", "Bulan Iuran", True, MONTH_ALIASES),
-        Column("amount", "Jumlah", False, ("jumlahiuran", "iuran", "nominal", "nominaliuran", "totaliuran", "jml")),
+        Column(
+            "amount",
+            "Jumlah",
+            False,
+            (
+                "jumlahiuran",
+                "iuran",
+                "nominal",
+                "nominaliuran",
+                "totaliuran",
+                "jml",
+                "nilaiiuran",
+                "jumlahbayar",
+                "nominalbayar",
+            ),
+        ),
         Column("paid_on", "Tanggal Bayar", False, ("tglbayar", "tglbyr", "tanggalpembayaran", "tglpembayaran")),
         Column("channel", "Saluran", False, ("saluranbayar", "kanal", "channel", "kanalbayar", "mediabayar")),
         VILLAGE,
