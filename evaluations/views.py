@@ -47,7 +47,10 @@ def _cycle_for_branch(request: HttpRequest, pk: int) -> EvaluationCycle:
 
 def _evaluation(request: HttpRequest, pk: int) -> VillageEvaluation:
     return get_for_user_or_404(
-        VillageEvaluation, request.user, pk=pk, related=("cycle__rubric", "village__district__regency")
+        VillageEvaluation,
+        request.user,
+        pk=pk,
+        related=("cycle__rubric", "village__district__regency", "village__resident_list"),
     )
 
 

@@ -81,6 +81,7 @@ class Result:
             "denominator": self.denominator,
             "period": self.period.label,
             "display": self.display,
+            "label": str(self.label),
             "breakdown": {name: part.as_dict() for name, part in self.breakdown.items()},
         }
 
