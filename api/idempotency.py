@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
 from api.exceptions import IdempotencyKeyReused
+from api.history import history_marked
 from api.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
@@ -51,10 +52,11 @@ def idempotency_key(request: Request) -> str | None:
 
 
 def idempotent(request: Request, write: Callable[[], Response]) -> Response:
-    """Run `write` once per (user, Idempotency-Key); replay its answer for the same request again."""
+    """Run `write` once per (user, Idempotency-Key); replay its answer for the same request again. The history
+    records it writes say they came through the API (`api.history`)."""
     key = idempotency_key(request)
     if key is None:
-        with transaction.atomic():
+        with transaction.atomic(), history_marked(request.user):
             return write()
     fingerprint = request_fingerprint(request)
     with transaction.atomic():
@@ -63,7 +65,8 @@ def idempotent(request: Request, write: Callable[[], Response]) -> Response:
                 record = IdempotencyRecord.objects.create(user=request.user, key=key, fingerprint=fingerprint)
         except IntegrityError:
             return _replay(IdempotencyRecord.objects.get(user=request.user, key=key), fingerprint)
-        response = write()
+        with history_marked(request.user):
+            response = write()
         record.status_code = response.status_code
         record.body = json.loads(_canonical(response.data))
         record.save(update_fields=["status_code", "body"])

@@ -12,7 +12,7 @@ from rest_framework import serializers
 
 from api.fields import MAX_ID, MAX_INT, DateField, DigitsField, MonthField
 from api.serializers.base import InputSerializer, ScopedVillageField
-from participants.coverage import CoverageStatus
+from participants.coverage import CORRECTION_REASON_MAX, CoverageStatus
 from participants.models import (
     Claim,
     Contribution,
@@ -141,6 +141,15 @@ class ContributionInputSerializer(InputSerializer):
         required=False,
         max_length=OVERRIDE_REASON_MAX,
         help_text="Khusus staf cabang: alasan mencatat jumlah yang berbeda dari aturan (tercatat di riwayat).",
+    )
+    correction_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=CORRECTION_REASON_MAX,
+        help_text=(
+            "Khusus staf cabang, seperti di formulir pembayaran: alasan mencatat bulan di luar batas tunggakan "
+            "yang memang sudah dibayar (koreksi; tercatat di riwayat). Bulan yang sudah dibayar tidak pernah diubah."
+        ),
     )
     paid_on = DateField()
     channel = serializers.ChoiceField(choices=Contribution.Channel.choices)
