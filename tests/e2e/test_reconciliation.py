@@ -1,0 +1,50 @@
+"""Branch staff reconcile a core-system extract in Chromium: upload → preview (the header mapping) → match →
+result → apply preview → apply; the paid month the village lacked is then recorded, and a second apply has
+nothing to do."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from participants.models import Contribution
+from participants.months import add_months, month_start
+from tests.e2e.conftest import login
+from tests.reconciliation.conftest import PAYMENT_HEADERS, kpj, person, xlsx
+
+
+def test_upload_match_and_apply_an_extract(page, staff_user, batang_barus, live_server, tmp_path):
+    last = add_months(month_start(timezone.localdate()), -1)
+    before_last = add_months(last, -1)
+    worker = person(batang_barus, 11, kpj_number=kpj(11), months=[before_last])
+    rows = [
+        [kpj(11), worker.nik, worker.name.upper(), f"{month:%Y%m}", "", f"20/{month:%m/%Y}", "JMO", batang_barus.code]
+        for month in (before_last, last)
+    ]
+    path = tmp_path / "ekstrak.xlsx"
+    path.write_bytes(xlsx(PAYMENT_HEADERS, rows))
+    login(page, staff_user.username)
+    page.goto(f"{live_server.url}/reconciliation/")
+    page.set_input_files("input[type=file]", str(path))
+    page.get_by_role("button", name="Unggah dan pratinjau").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_test_id("count-new").inner_text() == "2"
+    assert page.get_by_label("Kolom untuk BLTH").input_value() == "month"
+    page.get_by_role("button", name="Cocokkan 2 baris").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_test_id("count-bulan_kurang").inner_text() == "1"
+    assert page.get_by_test_id("count-sesuai").inner_text() == "0"
+    page.get_by_test_id("apply-link").click()
+    page.get_by_test_id("apply-preview").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_test_id("plan-months").inner_text() == "1"
+    page.get_by_test_id("apply-confirm").click()
+    page.wait_for_load_state("networkidle")
+    assert "1 bulan iuran ditambahkan" in page.content()
+    added = Contribution.objects.get(participant=worker, month=last)
+    assert added.paid_on == datetime.date(last.year, last.month, 20)
+    page.get_by_test_id("apply-link").click()
+    page.get_by_test_id("apply-preview").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_test_id("nothing").is_visible()
