@@ -12,12 +12,15 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, update_change_reason
 
 from core.dates import date_range_error
+from core.jobs import job_start
+from core.models import Job
 from participants.coverage import payable_problems
 from participants.imports import ImportFileError, import_upload
 from participants.imports.batch import validate_rows
@@ -125,9 +128,30 @@ def extract_remap(*, extract: Extract, user, choices: dict[str, str]) -> Extract
     return extract_upload(user=user, name=name, content=content, shape=shape, extract_date=extract_date)
 
 
-def extract_confirm(*, extract: Extract, user) -> Extract:
+def extract_runs_as_job(extract: Extract) -> bool:
+    """Whether the extract is matched by a background job: more rows than JOB_INLINE_MAX_ROWS."""
+    return sum(extract.batch.summary.get("counts", {}).values()) > settings.JOB_INLINE_MAX_ROWS
+
+
+def extract_confirm_start(*, extract: Extract, user) -> Job:
+    """Start the job that matches a large extract (`extract_confirm`), after the checks the user can act on."""
+    _check(user)
+    if extract.uploaded_by_id != user.pk:
+        raise PermissionDenied
+    if extract.status != Extract.Status.PREVIEW:
+        raise ImportFileError("Ekstrak ini sudah dicocokkan sebelumnya.")
+    return job_start(
+        kind="reconciliation.extract_confirm",
+        owner=user,
+        params={"extract_id": str(extract.pk)},
+        total=sum(extract.batch.summary.get("counts", {}).values()),
+        title=f"Cocokkan {extract.batch.original_name}",
+    )
+
+
+def extract_confirm(*, extract: Extract, user, job: Job | None = None) -> Extract:
     """Keep the extract's valid rows and match them (`matching`): its findings and per-village results. Writes
-    no participant or contribution. A second confirmation is refused."""
+    no participant or contribution. A second confirmation is refused. `job` hears how far it got."""
     _check(user)
     if extract.uploaded_by_id != user.pk:
         raise PermissionDenied
@@ -147,6 +171,10 @@ def extract_confirm(*, extract: Extract, user) -> Extract:
             for result in results:
                 counts[result.status] += 1
             kind.apply(results)
+            if job is not None:
+                job.report(done=sum(counts.values()), message=f"Membaca baris: {sum(counts.values())}")
+        if job is not None:
+            job.report(message="Mencocokkan dengan data desa…")
         extract_match(extract)
         extract.status = Extract.Status.MATCHED
         extract.matched_at = timezone.now()

@@ -72,6 +72,8 @@ def preview(request: HttpRequest, pk) -> HttpResponse:
     extract = _own_preview(request, pk)
     if request.method == "POST":
         try:
+            if services.extract_runs_as_job(extract):
+                return redirect(services.extract_confirm_start(extract=extract, user=request.user))
             services.extract_confirm(extract=extract, user=request.user)
         except ImportFileError as error:
             messages.error(request, str(error))

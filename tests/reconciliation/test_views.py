@@ -177,3 +177,20 @@ def test_anev_evaluation_shows_the_data_quality(client, branch, matched, staff_u
     client.force_login(staff_user)
     page = client.get(reverse("evaluations:evaluation_detail", args=[evaluation.pk])).content.decode()
     assert 'data-testid="data-quality">16,7 %<' in page
+
+
+def test_a_large_extract_is_matched_by_a_job(client, branch, staff_user, settings):
+    """More rows than JOB_INLINE_MAX_ROWS: matching runs as a background job (inline without a broker) whose
+    progress page leads to the result."""
+    settings.JOB_INLINE_MAX_ROWS = 5
+    settings.CELERY_BROKER_URL = ""
+    client.force_login(staff_user)
+    upload(client, xlsx(PAYMENT_HEADERS, branch.rows))
+    extract = Extract.objects.get()
+    response = client.post(reverse("reconciliation:preview", args=[extract.pk]))
+    job_url = response["Location"]
+    assert job_url.startswith("/jobs/")
+    page = client.get(job_url, follow=True)
+    assert page.redirect_chain[-1][0] == reverse("reconciliation:result", args=[extract.pk])
+    extract.refresh_from_db()
+    assert extract.status == Extract.Status.MATCHED and extract.summary["counts"]["bulan_kurang"] == 1
