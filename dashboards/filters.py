@@ -205,3 +205,31 @@ class CommitmentFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _bootstrap(self.form)
+
+
+class OfficialEntriesForm(forms.Form):
+    """The month and regency of the per-official completeness page; after a mistake, this month and every regency."""
+
+    month = MonthField(label="Bulan (mm/yyyy)", required=False)
+    regency = forms.ModelChoiceField(
+        queryset=Regency.objects.order_by("code"),
+        label="Kabupaten/kota",
+        required=False,
+        empty_label="Semua kabupaten/kota",
+    )
+
+    def __init__(self, *args, today: datetime.date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+        _bootstrap(self)
+
+    def clean_month(self):
+        month = self.cleaned_data.get("month")
+        if month and (problem := month_range_error(month, today=self.today)):
+            raise forms.ValidationError(problem)
+        return month
+
+    def chosen(self) -> tuple[datetime.date, Regency | None]:
+        if not self.is_bound or not self.is_valid():
+            return month_start(self.today), None
+        return self.cleaned_data["month"] or month_start(self.today), self.cleaned_data["regency"]

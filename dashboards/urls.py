@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from dashboards.views import claims, commitments, exports, regions, residents, villages
+from dashboards.views import claims, commitments, exports, officials, regions, residents, villages
 
 app_name = "dashboard"
 
@@ -21,4 +21,6 @@ urlpatterns = [
     path("commitments/", commitments.commitment_list, name="commitment_list"),
     path("claims/", claims.claim_list, name="claim_list"),
     path("claims/export.<slug:fmt>", claims.claim_export, name="claim_export"),
+    path("officials/", officials.official_entries_page, name="official_entries"),
+    path("officials/export.<slug:fmt>", officials.official_entries_export, name="official_entries_export"),
 ]

@@ -267,6 +267,9 @@ ROWS: dict[str, Row] = {
     "dashboard:claim_export": Row(
         expect=LIST_PAGE, kwargs=lambda world: {"fmt": "csv"}, marker=claimant, query=claim_period
     ),
+    # Reporting completeness per official: branch roles see every official, an official only themselves.
+    "dashboard:official_entries": Row(expect=LIST_PAGE, marker=lambda world: world.users["official"].username),
+    "dashboard:official_entries_export": Row(expect=LIST_PAGE, kwargs=lambda world: {"fmt": "csv"}),
     "healthz": Row(expect=dict.fromkeys(ROLES, 200)),
     # The installable web app (core.pwa): the manifest and the service worker are public, like the icons.
     "manifest": Row(expect=dict.fromkeys(ROLES, 200)),

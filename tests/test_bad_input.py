@@ -188,6 +188,8 @@ INPUTS: dict[str, Inputs] = {
         kwargs=lambda world: {"fmt": "csv"},
         get=(*PERIOD, {"village": H, "programme": H, "status": H, "district": district_pk}),
     ),
+    "dashboard:official_entries": Inputs(get=({"month": H, "regency": H}, {"month": this_month, "regency": H})),
+    "dashboard:official_entries_export": Inputs(kwargs=lambda world: {"fmt": "csv"}, get=({"month": H, "regency": H},)),
     # participants
     "participants:list": Inputs(
         get=({"q": H, "village": H, "status": H, "occupation": H, "funding_source": H, "page": H},)
