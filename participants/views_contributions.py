@@ -84,7 +84,11 @@ def contribution_create(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("participants.add_contribution", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def contributions_monthly(request: HttpRequest) -> HttpResponse:
-    """Tick, for one month, who in the village paid; months already paid are shown and locked."""
+    """Tick, for one month, who in the village paid; months already paid are shown and locked.
+
+    Every row of the village is on the page, grouped by jorong; the search box and the jorong filter
+    only hide rows (static/js/monthly.js), so what is ticked stays ticked through them and is exactly
+    what is posted."""
     today = timezone.localdate()
     if request.method == "POST":
         data = request.POST
@@ -123,8 +127,26 @@ def contributions_monthly(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "participants/monthly.html",
-        {"form": form, "rows": rows, "unpaid": sum(1 for participant, _ in rows if not participant.paid)},
+        {
+            "form": form,
+            "rows": rows,
+            "unpaid": sum(1 for participant, _ in rows if not participant.paid),
+            "jorongs": _jorongs(rows),
+            # A refused save shows the list again with the same boxes ticked.
+            "ticked": set(request.POST.getlist("paid")) if request.method == "POST" else set(),
+        },
     )
+
+
+def _jorongs(rows: list) -> list[dict]:
+    """The jorong filter of the monthly screen: each jorong of the rows (already in jorong order),
+    with how many are listed and how many can still be ticked."""
+    jorongs: dict[str, dict] = {}
+    for participant, _due in rows:
+        jorong = jorongs.setdefault(participant.hamlet, {"name": participant.hamlet, "listed": 0, "open": 0})
+        jorong["listed"] += 1
+        jorong["open"] += not participant.paid and participant.payable
+    return list(jorongs.values())
 
 
 @login_required

@@ -1,4 +1,5 @@
-// Participant pages: "tick all" on the monthly payment screen; long submits (imports) are sent once.
+// Participant pages: long submits (imports, the monthly screen) are sent once. The monthly screen's own
+// search, jorong filter and ticks are in monthly.js.
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("form.js-once").forEach((form) => {
     form.addEventListener("submit", () => {
@@ -8,14 +9,6 @@ document.addEventListener("DOMContentLoaded", () => {
           button.textContent = button.dataset.busy;
         }
       });
-    });
-  });
-  document.querySelectorAll(".js-tick-all").forEach((button) => {
-    button.addEventListener("click", () => {
-      const boxes = Array.from(button.closest("form").querySelectorAll(".js-tick"));
-      const tick = boxes.some((box) => !box.checked);
-      boxes.forEach((box) => { box.checked = tick; });
-      button.textContent = tick ? "Hapus centang" : "Centang semua";
     });
   });
 });
