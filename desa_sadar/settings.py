@@ -77,7 +77,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # With DEBUG on: the Indonesian 404/500 pages, debug details below (DEBUG_TECHNICAL_ERRORS=true: Django's own).
     "desa_sadar.error_pages.DebugErrorPagesMiddleware",
-    "desa_sadar.middleware.ContentSecurityPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # AxesMiddleware must be last.
