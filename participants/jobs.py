@@ -9,6 +9,7 @@ import logging
 from django.db import IntegrityError
 from django.urls import reverse
 
+from core.formatting import format_thousands
 from core.jobs import JobFailed, job_kind, job_start
 from core.models import Job
 from participants.coverage import grace_schedule
@@ -77,9 +78,8 @@ def import_confirm_job(
         raise JobFailed(str(error)) from error
     except IntegrityError as error:
         raise JobFailed(CHANGED_MEANWHILE) from error
-    job.report(
-        message=f"Impor selesai: {written['new']} baru, {written['updated']} diubah, {written['error']} ditolak."
-    )
+    new, updated, rejected = (format_thousands(written[key]) for key in ("new", "updated", "error"))
+    job.report(message=f"Impor selesai: {new} baru, {updated} diubah, {rejected} ditolak.")
 
 
 @job_kind("participants.stats_rebuild", title="Hitung ulang statistik bulanan", atomic=False)
@@ -101,7 +101,7 @@ def stats_rebuild_job(job: Job, *, since: str | None = None) -> None:
             "Jalankan lagi (admin cabang, atau manage.py refresh_stats)."
         ) from error
     job.result = {"url": reverse("admin:participants_villagemonthstat_changelist")}
-    job.report(message=f"Statistik {len(village_ids)} desa dihitung ulang.")
+    job.report(message=f"Statistik {format_thousands(len(village_ids))} desa dihitung ulang.")
 
 
 def stats_rebuild_start(*, owner, since: datetime.date | None) -> Job:

@@ -15,6 +15,8 @@ files are previewed and confirmed in the request. Figures: docs/performance.md, 
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 from collections.abc import Collection, Iterator
 from itertools import islice
 from pathlib import Path
@@ -24,7 +26,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from core.formatting import format_thousands
 from core.jobs import job_start
@@ -49,6 +50,7 @@ CHUNK = 1000
 JOB_KINDS = ("participants.import_preview", "participants.import_confirm")
 PREVIEW_ERRORS = 500
 PREVIEW_ROWS = 1000
+DIMENSION = re.compile(r'<(?:\w+:)?dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"')
 
 
 def validate_rows(*, table: Table, kind: ImportKind) -> Iterator[list[RowResult]]:
@@ -166,17 +168,19 @@ def _reporting(chunks: Iterator[list[RowResult]], *, job: Job, message: str) -> 
 
 
 def _estimated_rows(*, content: bytes, name: str) -> int:
-    """About how many data rows the file has, for a progress bar (the sheet's recorded size, the CSV's lines)."""
+    """About how many data rows the file has, for a progress bar: the CSV's lines, or the size the first sheet
+    of a workbook records (its <dimension>, read without parsing the workbook); 0 when unknown."""
     if Path(name).suffix.lower() == ".csv":
         return max(0, content.count(b"\n") - 1)
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True)
-        try:
-            return max(0, (workbook.worksheets[0].max_row or 1) - 1)
-        finally:
-            workbook.close()
-    except Exception:  # only an estimate: the preview reads the file properly
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            sheets = sorted(entry for entry in archive.namelist() if entry.startswith("xl/worksheets/sheet"))
+            with archive.open(sheets[0]) as sheet:
+                head = sheet.read(4096).decode("utf-8", "replace")
+    except (zipfile.BadZipFile, IndexError, KeyError, OSError):
         return 0
+    found = DIMENSION.search(head)
+    return max(0, int(found.group(1)) - 1) if found else 0
 
 
 class ImportChanged(ImportFileError):

@@ -13,6 +13,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from core.models import Job
+from participants.imports.batch import _estimated_rows
 from participants.models import CoverageRule, ImportBatch, Participant, VillageMonthStat
 from participants.stats import stats_refresh_all
 from tests.builders import PARTICIPANT_HEADERS, opensid_workbook
@@ -196,3 +197,17 @@ def test_changing_the_grace_in_the_admin_rebuilds_the_statistics_as_a_job(client
     assert by_job == stats_rows()
     march = VillageMonthStat.objects.get(village=batang_barus, month=datetime.date(2023, 3, 1))
     assert march.inactive == 1  # a grace of 0: the first unpaid month is nonaktif
+
+
+def test_the_progress_bar_knows_the_size_of_a_file_before_reading_it():
+    """The sheet's recorded size (Excel and openpyxl write it; openpyxl's write-only mode does not), or the
+    CSV's lines: the preview job's total from the start."""
+    workbook = Workbook()
+    for row in [PARTICIPANT_HEADERS, *participant_rows(LIMIT + 1)]:
+        workbook.active.append(row)
+    output = io.BytesIO()
+    workbook.save(output)
+    assert _estimated_rows(content=output.getvalue(), name="daftar.xlsx") == LIMIT + 1
+    assert _estimated_rows(content=b"NIK;Nama\n1;a\n2;b\n", name="daftar.csv") == 2
+    assert _estimated_rows(content=participants_xlsx(3), name="daftar.xlsx") == 0  # unknown: grows as it goes
+    assert _estimated_rows(content=b"bukan zip", name="daftar.xlsx") == 0
