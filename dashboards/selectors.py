@@ -17,6 +17,7 @@ from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Sum,
 from django.utils import timezone
 
 from indicators import REGISTRY, Period, Result
+from indicators.compute import ResultsOf
 from indicators.facts import Facts
 from participants.coverage import (
     COHORT_OFFSETS,
@@ -107,22 +108,17 @@ def headlines(*, current: Facts, previous: Facts, keys=HEADLINE_KEYS) -> list[He
     ]
 
 
-def results_by_village(*, facts: Facts, keys=RANKING_KEYS) -> dict[int, dict[str, Result]]:
-    return {
-        pk: {key: REGISTRY[key].from_facts(numbers, facts.period) for key in keys}
-        for pk, numbers in facts.by_village().items()
-    }
+def results_by_village(*, facts: Facts, keys=RANKING_KEYS) -> dict[int, ResultsOf]:
+    """Each village's indicators, computed when read (the ranking sorts on one, shows the rest for a page)."""
+    return {pk: ResultsOf(numbers, facts.period, keys) for pk, numbers in facts.by_village().items()}
 
 
-def results_by_group(*, facts: Facts, groups: dict[int, str], keys=RANKING_KEYS) -> dict[str, dict[str, Result]]:
+def results_by_group(*, facts: Facts, groups: dict[int, str], keys=RANKING_KEYS) -> dict[str, ResultsOf]:
     """Indicators of groups of villages (regencies, kecamatan): their villages' facts added up."""
     totals: dict[str, Counter] = {}
     for pk, numbers in facts.by_village().items():
         totals.setdefault(groups[pk], Counter()).update(numbers)
-    return {
-        group: {key: REGISTRY[key].from_facts(numbers, facts.period) for key in keys}
-        for group, numbers in totals.items()
-    }
+    return {group: ResultsOf(numbers, facts.period, keys) for group, numbers in totals.items()}
 
 
 def village_rows(*, villages: QuerySet[Village]) -> list[dict]:

@@ -1,12 +1,15 @@
 """Computing indicators of the registry for a scope and a period: one, several, or each village's.
 
 The facts of every indicator asked for are read together (`indicators.facts`), so several indicators cost
-the queries of their groups once.
+the queries of their groups once. A village's indicators are worked out when first read (`ResultsOf`): a
+ranking of 277 villages sorts on one indicator and shows the others for the 25 rows of its page, so it
+builds a few hundred results instead of thousands.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
 
 from django.db.models import QuerySet
 
@@ -22,6 +25,33 @@ def _keys(keys: Iterable[str] | None) -> list[str]:
     if unknown:
         raise KeyError(f"Unknown indicator(s): {', '.join(unknown)}")
     return keys
+
+
+class ResultsOf(Mapping):
+    """The indicators `keys` of one set of facts (a village's, a group's), each computed when first read."""
+
+    __slots__ = ("_cache", "_facts", "_keys", "_period")
+
+    def __init__(self, facts: Counter, period: Period, keys: Iterable[str]) -> None:
+        self._facts, self._period, self._keys, self._cache = facts, period, tuple(keys), {}
+
+    def __getitem__(self, key: str) -> Result:
+        try:
+            return self._cache[key]
+        except KeyError:
+            if key not in self._keys:
+                raise
+        result = self._cache[key] = REGISTRY[key].from_facts(self._facts, self._period)
+        return result
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
 
 
 def _facts_for(*, villages: QuerySet[Village], period: Period, keys: list[str]) -> Facts:
@@ -45,11 +75,9 @@ def indicators_compute(
 
 def indicators_by_village(
     *, villages: QuerySet[Village], period: Period, keys: Iterable[str] | None = None
-) -> dict[int, dict[str, Result]]:
-    """The same indicators for each village of the scope (for rankings and maps), same queries."""
+) -> dict[int, ResultsOf]:
+    """The same indicators for each village of the scope (for rankings and maps), same queries; each village's
+    indicators are computed when read."""
     keys = _keys(keys)
     facts = _facts_for(villages=villages, period=period, keys=keys).need("village_facts")
-    return {
-        pk: {key: REGISTRY[key].from_facts(numbers, period) for key in keys}
-        for pk, numbers in facts.by_village().items()
-    }
+    return {pk: ResultsOf(numbers, period, keys) for pk, numbers in facts.by_village().items()}

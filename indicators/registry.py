@@ -235,17 +235,16 @@ def _voluntary_share(facts: Counter, period: Period) -> Result:
     return _share("voluntary_share", facts["new_self_funded"], facts["new_enrolments"], period)
 
 
+# (value, key, fact, label) of each kind of activity, read once: an enum member's label is a slow property.
+_ACTIVITY_KINDS = tuple(
+    (kind.value, f"activities.{kind.value}", f"activities_{kind.value}", kind.label) for kind in Activity.Kind
+)
+
+
 def _activities(facts: Counter, period: Period) -> Result:
     parts = {
-        kind.value: Result(
-            key=f"activities.{kind.value}",
-            value=facts[f"activities_{kind.value}"],
-            numerator=facts[f"activities_{kind.value}"],
-            denominator=None,
-            period=period,
-            label=kind.label,
-        )
-        for kind in Activity.Kind
+        value: Result(key=key, value=facts[fact], numerator=facts[fact], denominator=None, period=period, label=label)
+        for value, key, fact, label in _ACTIVITY_KINDS
     }
     return Result(
         key="activities",
