@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, update_change_reason
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history, update_change_reason
 
 from core.dates import date_range_error
 from core.jobs import job_start
@@ -28,7 +28,7 @@ from participants.imports.reading import read_table
 from participants.models import Contribution, FundingSource, ImportBatch, Occupation, Participant
 from participants.months import month_end
 from participants.rules import RuleBook, RuleError, amount_mismatch, contribution_due, override_reason_text
-from participants.services import participant_register, participant_update
+from participants.services import participant_register
 from participants.stats import stats_refresh
 from reconciliation.imports import SHAPE_KINDS, sex_from_nik
 from reconciliation.matching import extract_match
@@ -285,8 +285,8 @@ def extract_apply(
     *, extract: Extract, user, add_months: bool, fill_kpj: bool, register: dict[int, Village]
 ) -> dict[str, int]:
     """Write what staff chose, in one transaction, through the participants' rules: register the chosen workers
-    into the chosen villages (`participant_register`: NIK validation, dates), fill KPJ numbers
-    (`participant_update`), add the paid months the core system has and this application lacks (the arrears
+    into the chosen villages (`participant_register`: NIK validation, dates), fill KPJ numbers (checked as the
+    form checks them, in bulk), add the paid months the core system has and this application lacks (the arrears
     limit and the rates of the contribution rules; the core's amount kept with the rules' own in the history
     when they differ). The history names the source ("ekstrak sistem inti <date>"). Nothing is deleted;
     months recorded here and unpaid in the core system stay, flagged. Applying again writes nothing new.
@@ -314,11 +314,7 @@ def extract_apply(
         Finding.objects.filter(pk=finding.pk).update(participant=participant, village=village, applied_at=now)
         written["registered"] += 1
         registered.append(_months_of_registered(extract, finding, participant))
-    for finding in plan.kpjs:
-        participant_update(user=user, participant=finding.participant, kpj=finding.kpj)
-        update_change_reason(finding.participant, extract.source_label)
-        Finding.objects.filter(pk=finding.pk).update(applied_at=now)
-        written["kpj"] += 1
+    written["kpj"] = _fill_kpjs(plan.kpjs, user=user, reason=extract.source_label, now=now)
     if add_months:
         months = Plan()
         missing = list(
@@ -341,6 +337,25 @@ def extract_apply(
     ]
     extract.save(update_fields=["status", "applications"])
     return written
+
+
+def _fill_kpjs(findings: list[Finding], *, user, reason: str, now) -> int:
+    """Each participant's KPJ from the core system, checked as the form checks it (11 digits; unique: the plan
+    left out a KPJ another participant holds), written in bulk with its history. A KPJ enters no statistic."""
+    participants = []
+    others = [field.name for field in Participant._meta.concrete_fields if field.name != "kpj"]
+    for finding in findings:
+        participant = finding.participant
+        participant.kpj = finding.kpj
+        participant.clean_fields(exclude=others)
+        participant.updated_at = now
+        participants.append(participant)
+    bulk_update_with_history(
+        participants, Participant, ["kpj", "updated_at"], batch_size=500, default_user=user,
+        default_change_reason=reason,
+    )  # fmt: skip
+    Finding.objects.filter(pk__in=[finding.pk for finding in findings]).update(applied_at=now)
+    return len(participants)
 
 
 def _registration(extract: Extract, finding: Finding) -> dict:

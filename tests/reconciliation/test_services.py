@@ -221,3 +221,10 @@ def test_remembered_header_mapping(branch, staff_user):
         user=staff_user, name="e.xlsx", content=xlsx(headers, rows), shape="", extract_date=EXTRACT_DAY
     )
     assert again.mapping["ID KARTU"] == "kpj" and again.mapping["KANAL"] == ""
+
+
+def test_a_filled_kpj_keeps_its_history(branch, matched, staff_user):
+    services.extract_apply(extract=matched, user=staff_user, add_months=False, fill_kpj=True, register={})
+    participant = Participant.objects.get(pk=branch.no_kpj.pk)
+    assert participant.history.first().history_change_reason == "ekstrak sistem inti 10/12/2026"
+    assert participant.history.first().kpj == kpj(4)

@@ -194,3 +194,20 @@ def test_a_large_extract_is_matched_by_a_job(client, branch, staff_user, setting
     assert page.redirect_chain[-1][0] == reverse("reconciliation:result", args=[extract.pk])
     extract.refresh_from_db()
     assert extract.status == Extract.Status.MATCHED and extract.summary["counts"]["bulan_kurang"] == 1
+
+
+def test_an_english_browser_gets_the_same_dates_and_indonesian_pages(client, branch, staff_user):
+    client.force_login(staff_user)
+    response = client.post(
+        reverse("reconciliation:index"),
+        {
+            "file": SimpleUploadedFile("e.xlsx", xlsx(PAYMENT_HEADERS, branch.rows)),
+            "shape": "",
+            "extract_date": "02/12/2026",
+        },
+        headers={"accept-language": "en-US,en;q=0.9"},
+    )
+    assert response.status_code == 302
+    assert Extract.objects.get().extract_date.isoformat() == "2026-12-02"  # 2 December, not February 12
+    page = client.get(response["Location"], headers={"accept-language": "en-US,en;q=0.9"}).content.decode()
+    assert "Pemetaan kolom" in page and "Cocokkan" in page
