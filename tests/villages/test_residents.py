@@ -17,7 +17,7 @@ from openpyxl import Workbook, load_workbook
 from participants.imports import import_upload
 from participants.models import ImportBatch, Participant
 from tests.builders import opensid_workbook
-from tests.factories import ParticipantFactory, make_nik
+from tests.factories import ParticipantFactory, ResidentFactory, make_nik
 from villages.models import Denominator, ExportLog, Resident, ResidentList
 
 pytestmark = pytest.mark.django_db
@@ -319,3 +319,17 @@ def test_branch_view_adds_only_villages_with_a_list(client, official, staff_user
             "1 penduduk terdaftar sebagai peserta desa lain (temuan impor). Jumlah ini hanya menjumlahkan 1 desa"
             in page
         )
+
+
+def test_the_prospect_export_is_formula_safe(client, official, batang_barus):
+    """A name written as a formula (typed into OpenSID by anyone) reaches the branch's spreadsheet as text."""
+    ResidentFactory(village=batang_barus, resident_list__village=batang_barus, name='=HYPERLINK("http://x","klik")')
+    ResidentFactory(village=batang_barus, resident_list__village=batang_barus, name="@SUM(A1)", hamlet="+62 Koto")
+    client.force_login(official)
+    csv = client.get(reverse("dashboard:village_prospects_export", args=[batang_barus.code, "csv"])).content.decode()
+    assert "'=HYPERLINK" in csv and "'@SUM(A1)" in csv and "'+62 Koto" in csv
+    xlsx = client.get(reverse("dashboard:village_prospects_export", args=[batang_barus.code, "xlsx"])).content
+    sheet = load_workbook(BytesIO(xlsx)).active
+    cells = [cell for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)]
+    assert not [cell.value for cell in cells if cell.data_type == "f" or cell.value.startswith(("=", "@"))]
+    assert {'\'=HYPERLINK("http://x","klik")', "'@SUM(A1)"} <= {cell.value for cell in cells}
