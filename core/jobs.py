@@ -49,6 +49,8 @@ GENERIC_FAILURE = (
 )
 
 RUNNING = "Sedang dikerjakan…"
+QUEUE_DOWN = "Antrean pekerjaan latar tidak dapat dihubungi; tidak ada yang dikerjakan. Coba lagi sebentar lagi."
+SEND_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
 
 # name -> (function, its title for the user, whether its work runs in one transaction)
 _KINDS: dict[str, tuple[Callable[..., Any], str, bool]] = {}
@@ -91,13 +93,26 @@ def job_start(*, kind: str, owner, params: dict, total: int | None = None, title
         message="Menunggu giliran…",
     )
     if queue_configured():
-        from core.tasks import run_job
-
-        transaction.on_commit(lambda: run_job.delay(str(job.pk)))
+        transaction.on_commit(lambda: _send(job.pk))
     else:
         job_run(job_id=job.pk)
         job.refresh_from_db()
     return job
+
+
+def _send(job_id) -> None:
+    """Queue the job for a worker, through the broker of the settings; a broker that cannot be reached fails
+    the job with a message (the page that started it shows it) rather than the request."""
+    from core.tasks import run_job
+
+    try:
+        with run_job.app.connection_for_write(settings.CELERY_BROKER_URL) as broker:
+            run_job.apply_async(args=[str(job_id)], connection=broker, retry_policy=SEND_RETRY)
+    except Exception:
+        logger.exception("job %s could not be sent to the broker", job_id)
+        Job.objects.filter(pk=job_id).update(
+            status=Job.Status.FAILED, error=QUEUE_DOWN, message=QUEUE_DOWN, finished_at=timezone.now()
+        )
 
 
 def job_run(*, job_id) -> Job | None:

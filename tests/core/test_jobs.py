@@ -140,3 +140,14 @@ def test_anonymous_users_are_sent_to_login(client, staff_user):
     job = Job.objects.create(kind="tests.make_users", owner=staff_user)
     for url in (reverse("jobs:list"), job.get_absolute_url(), reverse("jobs:file", kwargs={"pk": job.pk})):
         assert client.get(url).url.startswith(reverse("login"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_broker_that_cannot_be_reached_fails_the_job_not_the_request(settings, staff_user, caplog):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    job = job_start(kind="tests.make_users", owner=staff_user, params={"names": ["g1"]})
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert job.error.startswith("Antrean pekerjaan latar tidak dapat dihubungi")
+    assert not User.objects.filter(username="g1").exists()
+    assert "could not be sent to the broker" in caplog.text
