@@ -13,10 +13,12 @@ d <= M - start. So the period's people are the lapses less those repeats, for pe
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections import Counter
 from functools import cached_property
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.utils import timezone
 
 from indicators.periods import Period
@@ -136,12 +138,15 @@ class Facts:
             sums[column] = Sum(column, filter=at_end)
         if period.months in RETENTION_LAGS:
             sums["retained"] = Sum(f"retained_{period.months}", filter=at_end)
-        # Repeats: lapses whose previous lapse (d months earlier) is also in the period.
-        repeats = [d for d in LAPSE_GAPS if d < period.months]
-        for d in repeats:
-            sums[f"lapse_repeats_{d}"] = Sum(
-                f"lapsed_again_{d}", filter=Q(month__gte=add_months(period.start, d), month__lte=period.end)
-            )
+        # Repeats: lapses whose previous one (d months earlier) is in the period too, in month M when M >= start + d;
+        # one sum of them all (a period longer than the lapse gaps reach counts its lapses directly).
+        repeats = [
+            Case(When(month__gte=add_months(period.start, d), then=F(f"lapsed_again_{d}")), default=Value(0))
+            for d in LAPSE_GAPS
+            if d < period.months
+        ]
+        if repeats and period.months <= LAPSE_TABLE_MONTHS:
+            sums["lapse_repeats"] = Sum(functools.reduce(operator.add, repeats), filter=in_period)
         for offset in COHORT_OFFSETS:
             cohorts = Q(month__gte=add_months(period.start, -offset), month__lte=add_months(period.end, -offset))
             sums[f"cohort_size_{offset}"] = Sum("new_enrolments", filter=cohorts)
@@ -161,7 +166,7 @@ class Facts:
             pk = row.pop("village_id")
             numbers = Counter({name.removeprefix("fact_"): value or 0 for name, value in row.items()})
             if period.months <= LAPSE_TABLE_MONTHS:
-                numbers["lapsed"] = numbers["lapse_events"] - sum(numbers.pop(f"lapse_repeats_{d}") for d in repeats)
+                numbers["lapsed"] = numbers["lapse_events"] - numbers.pop("lapse_repeats", 0)
             facts[pk] = numbers
         return facts
 

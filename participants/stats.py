@@ -281,8 +281,9 @@ def lapses_by_village(*, villages: QuerySet[Village], start: datetime.date, end:
     """Per village, the participants who lapse (`coverage.is_lapse`) in a month from `start` to `end`, each once.
 
     For periods longer than the statistics' lapse gaps reach (`coverage.LAPSE_TABLE_MONTHS`): one grouped
-    query over the contributions of the months that can precede a lapse in the period, each checked with an
-    index lookup (no later payment up to the lapse).
+    query over the scope's contributions of the period and the grace before it, each with the participant's next
+    paid month (one sort), so that a lapse is a paid month whose next payment (if any up to the period's end)
+    comes after the month the grace runs out. Its cost grows with those contributions (docs/performance.md).
     """
     graces = grace_schedule()
     lookback = max(grace for _valid_from, grace in graces.rules) + 1
@@ -294,24 +295,27 @@ def lapses_by_village(*, villages: QuerySet[Village], start: datetime.date, end:
     village_sql, village_params = villages.order_by().values("pk").query.sql_with_params()
     participant = _quoted(Participant._meta.db_table)
     contribution = _quoted(Contribution._meta.db_table)
-    # A lapse in month m: the last paid month is `paid` (from the enrolment month on), nothing is paid after it
-    # up to m, m is past its grace and the month before was not.
+    # A lapse in month m: the last paid month is `paid` (from the enrolment month on), the next payment comes
+    # after m (or never), m is past its grace and the month before was not, and the participant has not left.
     sql = f"""
-WITH months(idx, first_day, next_first_day, grace, grace_before) AS (VALUES {values})
+WITH months(idx, first_day, next_first_day, grace, grace_before) AS (VALUES {values}),
+payments AS (
+    SELECT c.participant_id, c.month, LEAD(c.month) OVER (PARTITION BY c.participant_id ORDER BY c.month) AS next_month
+    FROM {contribution} c
+    JOIN {participant} scope ON scope.id = c.participant_id
+    WHERE c.month >= %s AND c.month <= %s AND scope.village_id IN ({village_sql})
+)
 SELECT p.village_id, COUNT(DISTINCT p.id)
-FROM months m
-JOIN months paid ON paid.idx < m.idx AND m.idx - paid.idx > m.grace AND m.idx - paid.idx - 1 <= m.grace_before
-JOIN {contribution} c ON c.month = paid.first_day
-JOIN {participant} p ON p.id = c.participant_id
-WHERE m.first_day >= %s AND p.village_id IN ({village_sql})
+FROM payments
+JOIN months paid ON paid.first_day = payments.month
+JOIN months m ON m.idx > paid.idx AND m.idx - paid.idx > m.grace AND m.idx - paid.idx - 1 <= m.grace_before
+JOIN {participant} p ON p.id = payments.participant_id
+WHERE m.first_day >= %s
     AND paid.next_first_day > p.enrolled_on
     AND (p.exit_date IS NULL OR p.exit_date >= m.first_day)
-    AND NOT EXISTS (
-        SELECT 1 FROM {contribution} later
-        WHERE later.participant_id = c.participant_id AND later.month > c.month AND later.month <= m.first_day
-    )
+    AND (payments.next_month IS NULL OR payments.next_month > m.first_day)
 GROUP BY p.village_id
 """  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, month_start(start), *village_params])
+        cursor.execute(sql, [*params, months[0], month_start(end), *village_params, month_start(start)])
         return dict(cursor.fetchall())
