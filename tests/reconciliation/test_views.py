@@ -211,3 +211,30 @@ def test_an_english_browser_gets_the_same_dates_and_indonesian_pages(client, bra
     assert Extract.objects.get().extract_date.isoformat() == "2026-12-02"  # 2 December, not February 12
     page = client.get(response["Location"], headers={"accept-language": "en-US,en;q=0.9"}).content.decode()
     assert "Pemetaan kolom" in page and "Cocokkan" in page
+
+
+def test_a_participant_list_as_csv_through_the_pages(client, branch, staff_user):
+    """The other shape, as a comma-separated CSV with its own headers and named months: detected, matched, and the
+    workers registered here but absent from it listed for the officials' follow-up."""
+    from tests.reconciliation.conftest import PARTICIPANT_HEADERS
+
+    b = branch
+    rows = [
+        [kpj(1), b.agree.nik, "Ahmad Yani", "14/03/1985", "L", "10/01/2024", "JKK JKM", "AKTIF", "Nov 2026", ""],
+        [kpj(2), b.missing.nik, b.missing.name, "14/03/1985", "L", "", "", "AKTIF", "Juni 2026", ""],
+    ]
+    client.force_login(staff_user)
+    upload(client, csv_bytes(PARTICIPANT_HEADERS, rows, delimiter=","), name="peserta.csv")
+    extract = Extract.objects.get()
+    assert (
+        extract.shape == "peserta"
+        and extract.mapping["BLTH AKHIR"] == "month"
+        and extract.mapping["TMT"] == "registered_on"
+    )
+    client.post(reverse("reconciliation:preview", args=[extract.pk]))
+    extract.refresh_from_db()
+    counts = extract.summary["counts"]
+    # `missing` paid 09-10/2026 here, 06/2026 last in the core system: two months unpaid in core.
+    assert (counts["sesuai"], counts["bulan_lebih"], counts["hanya_sini"]) == (1, 2, 5)
+    listing = client.get(reverse("reconciliation:findings", args=[extract.pk]), {"kind": "hanya_sini"})
+    assert b.here_only.name in listing.content.decode()
