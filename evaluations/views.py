@@ -104,11 +104,16 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = CycleForm(request.POST or None, initial={"previous": selectors.latest_cycle()})
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():  # a cycle exists only with its evaluations
-            cycle = form.save()
-            created = services.cycle_open(cycle=cycle, user=request.user)
-        messages.success(request, f"Siklus {cycle} dibuka: {created} evaluasi desa dibuat dan diisi dari data.")
-        return redirect("evaluations:cycle_detail", pk=cycle.pk)
+        try:
+            with transaction.atomic():  # a cycle exists only with its evaluations
+                cycle = form.save()
+                created = services.cycle_open(cycle=cycle, user=request.user)
+        except ValidationError as error:  # months outside the plausible range (services.CYCLE_HORIZON_MONTHS)
+            form.instance.pk = None
+            form_add_service_error(form, error)
+        else:
+            messages.success(request, f"Siklus {cycle} dibuka: {created} evaluasi desa dibuat dan diisi dari data.")
+            return redirect("evaluations:cycle_detail", pk=cycle.pk)
     return render(request, "evaluations/cycle_form.html", {"form": form})
 
 

@@ -51,3 +51,22 @@ def test_an_action_due_far_ahead_is_refused_and_one_within_two_years_kept(batang
     assert "di luar rentang" in error.value.message_dict["due_date"][0]
     assert not ActionItem.objects.exists()
     assert services.action_item_create(**item, owner="Kader", due_date=D(2027, 6, 30)).due_date == D(2027, 6, 30)
+
+
+@pytest.mark.parametrize(("field", "value"), [("end_month", "12/2099"), ("start_month", "01/1999")])
+def test_the_cycle_form_says_which_month_is_out_of_range_and_creates_nothing(
+    client, staff_user, batang_barus, field, value
+):
+    """The form posted with a month the service refuses was a 500 (the service's ValidationError escaped)."""
+    from django.urls import reverse
+
+    from evaluations.models import EvaluationCycle
+    from tests.factories import default_rubric
+
+    join(batang_barus)
+    body = {"name": "Anev 2025–2027", "start_month": "01/2025", "end_month": "12/2027", "baseline_date": "31/12/2024"}
+    client.force_login(staff_user)
+    response = client.post(reverse("evaluations:cycle_create"), {**body, field: value, "rubric": default_rubric().pk})
+    assert response.status_code == 200
+    assert "di luar rentang yang mungkin" in response.context["form"].errors[field][0]
+    assert not EvaluationCycle.objects.exists() and not VillageEvaluation.objects.exists()
