@@ -246,7 +246,7 @@ class CoreParticipantRows(ExtractRows):
     columns = (
         KPJ,
         NIK,
-        Column("name", "Nama", True, NAME),
+        Column("name", "Nama", False, NAME),
         Column("birth_date", "Tanggal Lahir", False, ("tgllahir", "tgllhr", "tanggallhr", "tanggallahirpeserta")),
         Column("sex", "Jenis Kelamin", False, ("jk", "jeniskel", "kelamin", "sex", "lp", "gender")),
         Column(
@@ -304,7 +304,7 @@ class CorePaymentRows(ExtractRows):
         KPJ,
         NIK,
         Column("name", "Nama", False, NAME),
-        Column("month", "Bulan Iuran", True, MONTH_ALIASES),
+        Column("month", "Bulan Iuran", False, MONTH_ALIASES),
         Column(
             "amount",
             "Jumlah",

@@ -27,6 +27,7 @@ from participants.imports.batch import validate_rows
 from participants.imports.reading import read_table
 from participants.models import Contribution, FundingSource, ImportBatch, Occupation, Participant
 from participants.months import month_end
+from participants.parsing import alnum
 from participants.rules import RuleBook, RuleError, amount_mismatch, contribution_due, override_reason_text
 from participants.services import participant_register
 from participants.stats import stats_refresh
@@ -51,36 +52,48 @@ def _check(user) -> None:
         raise PermissionDenied("Hanya staf cabang yang dapat mengunggah dan menerapkan ekstrak sistem inti.")
 
 
+# Columns only a participant list has: two of them make a file a participant list even if it also names a month.
+PARTICIPANT_ONLY = ("birth_date", "sex", "registered_on", "programmes", "core_status")
+NO_HEADER_ROW = (
+    "Baris judul kolom tidak ditemukan: ekstrak harus memuat kolom NIK atau nomor KPJ (misalnya NIK, NO_KTP, "
+    "NO_KPJ, KPJ, NOMOR KPJ) dalam 20 baris pertamanya."
+)
+
+
 def shape_detect(*, name: str, content: bytes) -> str:
-    """The shape of a file: a payment list when its header row names a month column, else a participant list.
-    Raises ImportFileError (one message) for a file that is neither."""
+    """The shape of a file: a participant list when its header row names two of its own columns (birth date, sex,
+    registration date, programmes, status), else a payment list when it names a month column, else a participant
+    list. Raises ImportFileError (one message) for a file that cannot be read or has no NIK/KPJ header."""
     try:
-        read_table(content=content, name=name, kind=SHAPE_KINDS[Shape.PAYMENTS])
+        payments = read_table(content=content, name=name, kind=SHAPE_KINDS[Shape.PAYMENTS])
+        participants = read_table(content=content, name=name, kind=SHAPE_KINDS[Shape.PARTICIPANTS])
     except ImportFileError as error:
-        if "Baris judul" not in str(error) and "Kolom wajib" not in str(error):
-            raise
-    else:
-        return Shape.PAYMENTS
-    read_table(content=content, name=name, kind=SHAPE_KINDS[Shape.PARTICIPANTS])
-    return Shape.PARTICIPANTS
+        if str(error).startswith("Baris judul"):
+            raise ImportFileError(NO_HEADER_ROW) from error
+        raise
+    if sum(key in participants.columns for key in PARTICIPANT_ONLY) >= 2:
+        return Shape.PARTICIPANTS
+    return Shape.PAYMENTS if "month" in payments.columns else Shape.PARTICIPANTS
 
 
-def extract_upload(*, user, name: str, content: bytes, shape: str, extract_date: datetime.date) -> Extract:
+def extract_upload(
+    *, user, name: str, content: bytes, shape: str, extract_date: datetime.date, force_shape: bool = False
+) -> Extract:
     """Keep the file and preview its rows through the import pipeline; nothing else is written. `shape` ""
-    detects it. Raises ImportFileError with one message for a file that cannot be read or is of the other shape."""
+    detects it. Raises ImportFileError with one message for a file that cannot be read or is plainly of the other
+    shape (a payment list, by its month column, chosen as a participant list, or the reverse), unless
+    `force_shape` (the user chose the shape again in the preview, with the columns it maps)."""
     _check(user)
     if date_range_error(extract_date) or extract_date > timezone.localdate():
         raise ImportFileError("Tanggal ekstrak tidak boleh di masa depan atau sebelum program berjalan.")
+    detected = shape_detect(name=name, content=content)
     if shape in SHAPE_KINDS:
-        detected = shape_detect_quiet(name=name, content=content)
-        if detected and detected != shape:
+        if detected != shape and not force_shape and _plainly(detected, name=name, content=content):
             raise ImportFileError(
                 f"Berkas ini tampaknya {Shape(detected).label.lower()}, bukan {Shape(shape).label.lower()}. "
                 "Pilih bentuk yang sesuai (atau 'Kenali otomatis') lalu unggah lagi."
             )
         detected = shape
-    else:
-        detected = shape_detect(name=name, content=content)
     kind = SHAPE_KINDS[detected]
     with transaction.atomic():
         batch = import_upload(user=user, kind=kind.key, name=name, content=content)
@@ -91,27 +104,28 @@ def extract_upload(*, user, name: str, content: bytes, shape: str, extract_date:
         )
 
 
-def shape_detect_quiet(*, name: str, content: bytes) -> str | None:
-    try:
-        return shape_detect(name=name, content=content)
-    except ImportFileError:
-        return None
+def _plainly(detected: str, *, name: str, content: bytes) -> bool:
+    """Whether the detected shape rests on columns the file names (not only on a month column it lacks)."""
+    if detected == Shape.PAYMENTS:
+        return True
+    table = read_table(content=content, name=name, kind=SHAPE_KINDS[Shape.PARTICIPANTS])
+    return sum(key in table.columns for key in PARTICIPANT_ONLY) >= 2
 
 
 def _column_of(columns: dict[str, int], index: int) -> str:
     return next((key for key, at in columns.items() if at == index), "")
 
 
-def extract_remap(*, extract: Extract, user, choices: dict[str, str]) -> Extract:
-    """Remember the columns the user chose for the file's headers (header → column key, "" to ignore) for this
-    shape, and preview the file again with them: a new extract in place of this one."""
+def extract_remap(*, extract: Extract, user, choices: dict[str, str], shape: str | None = None) -> Extract:
+    """Remember the columns the user chose for the file's headers (header → column key, "" to ignore) for the
+    shape (the extract's, or `shape` when the user chose the other one), and preview the file again with them:
+    a new extract in place of this one (kept when the file cannot be read so)."""
     _check(user)
     if extract.uploaded_by_id != user.pk or extract.status != Extract.Status.PREVIEW:
         raise PermissionDenied
-    kind = SHAPE_KINDS[extract.shape]
+    shape = shape if shape in SHAPE_KINDS else extract.shape
+    kind = SHAPE_KINDS[shape]
     known = {column.key for column in kind.columns}
-    from participants.parsing import alnum
-
     with transaction.atomic():
         for header, column in choices.items():
             if header not in extract.mapping or (column and column not in known):
@@ -121,11 +135,13 @@ def extract_remap(*, extract: Extract, user, choices: dict[str, str]) -> Extract
             )
         with extract.batch.file.open("rb") as stored:
             content = stored.read()
-        name, extract_date, shape = extract.batch.original_name, extract.extract_date, extract.shape
+        name, extract_date = extract.batch.original_name, extract.extract_date
         batch = extract.batch
         extract.delete()
         batch.delete()
-    return extract_upload(user=user, name=name, content=content, shape=shape, extract_date=extract_date)
+        return extract_upload(
+            user=user, name=name, content=content, shape=shape, extract_date=extract_date, force_shape=True
+        )
 
 
 def extract_runs_as_job(extract: Extract) -> bool:

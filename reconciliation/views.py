@@ -16,7 +16,7 @@ from participants.imports import ImportFileError
 from reconciliation import exports, selectors, services
 from reconciliation.forms import ExtractUploadForm
 from reconciliation.imports import SHAPE_KINDS
-from reconciliation.models import Extract, FindingKind
+from reconciliation.models import Extract, FindingKind, Shape
 from villages.access import is_branch_user
 from villages.models import Village
 
@@ -95,6 +95,7 @@ def preview(request: HttpRequest, pk) -> HttpResponse:
             "errors_total": summary.get("errors_total", 0),
             "mapping": list(extract.mapping.items()),
             "column_choices": [(column.key, column.header) for column in kind.columns],
+            "shapes": Shape.choices,
         },
     )
 
@@ -105,7 +106,9 @@ def remap(request: HttpRequest, pk) -> HttpResponse:
     extract = _own_preview(request, pk)
     choices = {header: request.POST.get(f"col_{index}", "") for index, header in enumerate(extract.mapping)}
     try:
-        fresh = services.extract_remap(extract=extract, user=request.user, choices=choices)
+        fresh = services.extract_remap(
+            extract=extract, user=request.user, choices=choices, shape=request.POST.get("shape")
+        )
     except ImportFileError as error:
         messages.error(request, str(error))
         return redirect("reconciliation:index")

@@ -228,3 +228,33 @@ def test_a_filled_kpj_keeps_its_history(branch, matched, staff_user):
     participant = Participant.objects.get(pk=branch.no_kpj.pk)
     assert participant.history.first().history_change_reason == "ekstrak sistem inti 10/12/2026"
     assert participant.history.first().kpj == kpj(4)
+
+
+def test_unknown_month_header_is_mapped_by_hand_with_the_shape(branch, staff_user):
+    """A payment list whose month header no synonym knows reads as a participant list whose rows lack a name...
+    until staff choose the shape and map the header in the preview; the next upload remembers it."""
+    headers = ["NO_KPJ", "NIK", "NAMA", "BLN_TH_IURAN_PST"]
+    rows = [[kpj(2), branch.missing.nik, branch.missing.name, "11/2026"]]
+    extract = services.extract_upload(
+        user=staff_user, name="e.xlsx", content=xlsx(headers, rows), shape="", extract_date=EXTRACT_DAY
+    )
+    assert extract.shape == Shape.PARTICIPANTS and extract.mapping["BLN_TH_IURAN_PST"] == ""
+    fresh = services.extract_remap(
+        extract=extract, user=staff_user, choices={"BLN_TH_IURAN_PST": "month"}, shape=Shape.PAYMENTS
+    )
+    assert fresh.shape == Shape.PAYMENTS and fresh.mapping["BLN_TH_IURAN_PST"] == "month"
+    matched = services.extract_confirm(extract=fresh, user=staff_user)
+    assert [(f.participant, f.month) for f in kinds(matched, FindingKind.MISSING_HERE)] == [(branch.missing, NOV)]
+    again = services.extract_upload(
+        user=staff_user, name="e.xlsx", content=xlsx(headers, rows), shape="", extract_date=EXTRACT_DAY
+    )
+    assert again.shape == Shape.PAYMENTS
+
+
+def test_a_file_without_nik_or_kpj_header(staff_user, branch):
+    from participants.imports import ImportFileError
+
+    with pytest.raises(ImportFileError, match="harus memuat kolom NIK atau nomor KPJ"):
+        services.extract_upload(
+            user=staff_user, name="e.xlsx", content=xlsx(["A", "B"], [["1", "2"]]), shape="", extract_date=EXTRACT_DAY
+        )
