@@ -201,11 +201,13 @@ def parse_month(value) -> datetime.date | None:
         month, year = int(numeric.group(1)), int(numeric.group(2))
     else:
         iso = re.fullmatch(r"(\d{4})[/\-.](\d{1,2})", raw)
-        named = re.fullmatch(r"([a-zA-Z]+)[ \-/](\d{4})", raw)
+        named = re.fullmatch(r"([a-zA-Z]+)[ \-/](\d{4}|\d{2})", raw)
         if iso:
             year, month = int(iso.group(1)), int(iso.group(2))
         elif named and named.group(1).lower() in MONTH_NAMES:
-            month, year = MONTH_NAMES[named.group(1).lower()], int(named.group(2))
+            # "Jun-26", as Excel shows a month, is in this century.
+            year = int(named.group(2)) + (2000 if len(named.group(2)) == 2 else 0)
+            month = MONTH_NAMES[named.group(1).lower()]
         else:
             day = parse_date(raw)
             return day.replace(day=1) if day else None

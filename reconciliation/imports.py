@@ -124,6 +124,15 @@ TITLES = frozenset(
 JHT_WORDS = re.compile(r"jht", re.IGNORECASE)
 
 
+def _exact_number(value) -> bool:
+    """A NIK cell holding a 16-digit whole number that a float keeps exactly (below 2**53)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    if isinstance(value, float) and not (value.is_integer() and value < 2**53):
+        return False
+    return len(str(int(value))) == 16
+
+
 def name_key(name: str) -> str:
     """A name compared leniently: case, spacing, punctuation, titles and degrees after a comma ignored."""
     first = text(name).split(",")[0]
@@ -155,7 +164,13 @@ class ExtractRows(ImportKind):
     def identity(self, table: Table, cells: tuple, result: RowResult) -> dict:
         values = {"nik": "", "kpj": ""}
         nik_cell, kpj_cell = table.cell(cells, "nik"), table.cell(cells, "kpj")
-        if text(nik_cell):
+        if _exact_number(nik_cell):
+            # A core export is written by a program: a NIK stored as a 16-digit number is exact (the 15-digit
+            # rounding `parse_nik` warns of happens only when a person types it into Excel).
+            values["nik"] = str(int(nik_cell))
+            for problem in nik_problems(values["nik"], birth_date=None, sex=None):
+                result.fail("NIK", problem)
+        elif text(nik_cell):
             try:
                 values["nik"] = parse_nik(nik_cell)
             except NikProblem as problem:
