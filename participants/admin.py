@@ -361,6 +361,28 @@ class VillageMonthStatAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdm
     search_fields = ["village__name", "village__code"]
     date_hierarchy = "month"
     show_full_result_count = False
+    actions = ["rebuild"]
+
+    def has_rebuild_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    @admin.action(
+        description=_("Hitung ulang statistik desa-desa baris terpilih (pekerjaan latar)"), permissions=["rebuild"]
+    )
+    def rebuild(self, request, queryset) -> None:
+        """A full rebuild of the villages of the chosen rows ("pilih semua" for every village), as a background
+        job; the message links to its progress page."""
+        village_ids = sorted(queryset.order_by().values_list("village_id", flat=True).distinct())
+        job = stats_rebuild_start(owner=request.user, since=None, village_ids=village_ids)
+        self.message_user(
+            request,
+            format_html(
+                'Statistik {} desa dihitung ulang: <a href="{}">{}</a>.',
+                len(village_ids),
+                job.get_absolute_url(),
+                job.get_status_display(),
+            ),
+        )
 
 
 @admin.register(Benefit)

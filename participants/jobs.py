@@ -83,11 +83,14 @@ def import_confirm_job(
 
 
 @job_kind("participants.stats_rebuild", title="Hitung ulang statistik bulanan", atomic=False)
-def stats_rebuild_job(job: Job, *, since: str | None = None) -> None:
-    """`stats.stats_refresh_all`, batch by batch of villages with its progress; each batch commits on its own
-    (one transaction over every village would hold every village's lock to the end)."""
+def stats_rebuild_job(job: Job, *, since: str | None = None, village_ids: list[int] | None = None) -> None:
+    """`stats.stats_refresh_all` (or of `village_ids`), batch by batch of villages with its progress; each batch
+    commits on its own (one transaction over every village would hold every village's lock to the end)."""
     start = datetime.date.fromisoformat(since) if since else None
-    village_ids = list(Village.objects.order_by("pk").values_list("pk", flat=True))
+    villages = Village.objects.order_by("pk")
+    if village_ids is not None:
+        villages = villages.filter(pk__in=village_ids)
+    village_ids = list(villages.values_list("pk", flat=True))
     graces = grace_schedule()
     job.report(done=0, total=len(village_ids), message="Menghitung ulang statistik desa…")
     try:
@@ -104,8 +107,10 @@ def stats_rebuild_job(job: Job, *, since: str | None = None) -> None:
     job.report(message=f"Statistik {format_thousands(len(village_ids))} desa dihitung ulang.")
 
 
-def stats_rebuild_start(*, owner, since: datetime.date | None) -> Job:
-    """Rebuild every village's statistics from `since` (None: entirely) as a background job."""
-    return job_start(
-        kind="participants.stats_rebuild", owner=owner, params={"since": since.isoformat() if since else None}
-    )
+def stats_rebuild_start(*, owner, since: datetime.date | None, village_ids: list[int] | None = None) -> Job:
+    """Rebuild the statistics of every village (or of `village_ids`) from `since` (None: entirely) as a
+    background job."""
+    params: dict = {"since": since.isoformat() if since else None}
+    if village_ids is not None:
+        params["village_ids"] = village_ids
+    return job_start(kind="participants.stats_rebuild", owner=owner, params=params)

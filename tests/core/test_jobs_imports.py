@@ -211,3 +211,23 @@ def test_the_progress_bar_knows_the_size_of_a_file_before_reading_it():
     assert _estimated_rows(content=b"NIK;Nama\n1;a\n2;b\n", name="daftar.csv") == 2
     assert _estimated_rows(content=participants_xlsx(3), name="daftar.xlsx") == 0  # unknown: grows as it goes
     assert _estimated_rows(content=b"bukan zip", name="daftar.xlsx") == 0
+
+
+def test_the_admin_rebuilds_the_chosen_villages_statistics_as_a_job(client, superuser, batang_barus, sikalang):
+    for village in (batang_barus, sikalang):
+        participant = ParticipantFactory(village=village, enrolled_on=datetime.date(2023, 1, 1))
+        ContributionFactory(participant=participant, month=datetime.date(2023, 1, 1))
+    stats_refresh_all()
+    expected = stats_rows()
+    VillageMonthStat.objects.filter(village=batang_barus).update(active=99)  # stale rows to repair
+    chosen = VillageMonthStat.objects.filter(village=batang_barus).values_list("pk", flat=True)[:1]
+    client.force_login(superuser)
+    answer = client.post(
+        reverse("admin:participants_villagemonthstat_changelist"),
+        {"action": "rebuild", "_selected_action": list(chosen)},
+        follow=True,
+    )
+    job = Job.objects.get(kind="participants.stats_rebuild")
+    assert (job.status, job.params["village_ids"], job.total) == (Job.Status.DONE, [batang_barus.pk], 1)
+    assert job.get_absolute_url() in answer.text
+    assert stats_rows() == expected
