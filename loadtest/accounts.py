@@ -1,6 +1,7 @@
 """Load-test accounts: `prepare` creates them in the load database, `verify` checks the writes.
 
-    python loadtest/accounts.py prepare OUT.json   # operators (one village each) and branch staff
+    python loadtest/accounts.py prepare OUT.json   # operators (one village each, or LOADTEST_LARGEST_SHARE of
+                                                   # them in the largest village) and branch staff
     python loadtest/accounts.py verify RESULTS.json  # every write locust saw succeed is in the database
 
 Run with DATABASE_URL pointing at the load-test database (loadtest/run.sh does all of it).
@@ -31,6 +32,9 @@ from villages.models import Assignment, Village  # noqa: E402
 PASSWORD = "beban-uji-2026"  # noqa: S105 - a throwaway database on 127.0.0.1
 OPERATORS = 50
 BRANCH_USERS = 20
+# LOADTEST_LARGEST_SHARE=0.2: that share of the operators work in the village with the most participants
+# (one village's officials entering data at once), the others one village each.
+LARGEST_SHARE = float(os.environ.get("LOADTEST_LARGEST_SHARE") or 0)
 
 
 @transaction.atomic
@@ -45,6 +49,11 @@ def prepare(out: Path) -> None:
         # Fewer programme villages than operators: the rest get villages without participants yet.
         villages += list(Village.objects.exclude(pk__in=[v.pk for v in villages]).order_by("code"))
         villages = villages[:OPERATORS]
+    in_largest = round(OPERATORS * LARGEST_SHARE)
+    if in_largest:
+        largest = Village.objects.annotate(people=Count("participants")).order_by("-people", "code").first()
+        others = [village for village in villages if village.pk != largest.pk]
+        villages = [largest] * in_largest + others[: OPERATORS - in_largest]
     official, staff, head = (Group.objects.get(name=name) for name in (ROLE_OFFICIAL, ROLE_STAFF, ROLE_HEAD))
     accounts = {"password": PASSWORD, "operators": [], "branch": []}
     for number, village in enumerate(villages, start=1):
@@ -60,6 +69,8 @@ def prepare(out: Path) -> None:
     accounts["regions"] = sorted({code[:5] for code in accounts["villages"]})
     out.write_text(json.dumps(accounts, indent=1))
     print(f"{len(accounts['operators'])} operators, {len(accounts['branch'])} branch users → {out}")
+    if in_largest:
+        print(f"{in_largest} operators in {largest.code} ({largest.people} participants)")
 
 
 def _user(username: str, group: Group) -> User:

@@ -28,8 +28,10 @@ from locust import HttpUser, between, events, task
 ACCOUNTS = json.loads(Path(os.environ["LOADTEST_ACCOUNTS"]).read_text())
 RESULTS = Path(os.environ["LOADTEST_RESULTS"])
 PASSWORD = ACCOUNTS["password"]
-ENROLLED = datetime.date(2025, 1, 1)  # the load test's workers enrol on 01/01/2025 and pay from then on
 TODAY = datetime.date.today()
+# The load test's workers enrol two months ago and pay from then on: arrears within the grace (Perdir 22/2022),
+# which an official may still record (older months would be refused, as the rule says).
+ENROLLED = (TODAY.replace(day=1) - datetime.timedelta(days=40)).replace(day=1)
 PARTICIPANT_URL = re.compile(r"/participants/(\d+)/$")
 PROPOSED_AMOUNT = re.compile(r'name="amount" value="([\d.]+)"')
 

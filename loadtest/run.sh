@@ -12,6 +12,11 @@
 # 5. prints throughput, p50/p95 latency and errors, overall and per page (Markdown), and keeps
 #    locust's CSV files and gunicorn's log in $LOADTEST_OUT (default: a fresh directory in /tmp).
 # Only 127.0.0.1 is contacted. Set LOADTEST_KEEP_DB=1 to reuse an already seeded database.
+#
+# At scale: LOADTEST_TEMPLATE=bench200k copies that database (made by generate_benchmark_data, e.g. with
+# --largest-village 23000) instead of seeding the demo, and LOADTEST_LARGEST_SHARE=0.2 puts 20 % of the
+# operators in its largest village:
+#   LOADTEST_TEMPLATE=bench200k LOADTEST_LARGEST_SHARE=0.2 loadtest/run.sh 50 3m
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,9 +40,15 @@ export LOG_LEVEL=WARNING
 echo "== database $database"
 if [ "${LOADTEST_KEEP_DB:-0}" != "1" ]; then
   psql --dbname="$server/postgres" --quiet --command="DROP DATABASE IF EXISTS $database WITH (FORCE)"
-  psql --dbname="$server/postgres" --quiet --command="CREATE DATABASE $database"
-  $bin/python manage.py migrate --no-input -v0
-  $bin/python manage.py seed_demo --force | tail -n 3
+  if [ -n "${LOADTEST_TEMPLATE:-}" ]; then
+    # A copy of a benchmark database (generate_benchmark_data --largest-village …), left untouched itself.
+    psql --dbname="$server/postgres" --quiet --command="CREATE DATABASE $database TEMPLATE $LOADTEST_TEMPLATE"
+    $bin/python manage.py migrate --no-input -v0
+  else
+    psql --dbname="$server/postgres" --quiet --command="CREATE DATABASE $database"
+    $bin/python manage.py migrate --no-input -v0
+    $bin/python manage.py seed_demo --force | tail -n 3
+  fi
 fi
 $bin/python loadtest/accounts.py prepare "$out/accounts.json"
 $bin/python manage.py collectstatic --no-input -v0
