@@ -219,6 +219,8 @@ class ResidentRows(ImportKind):
 
     def apply(self, results: list[RowResult]) -> None:
         if self.resident_list is None:
+            # Two lists of one village confirmed at once: the second waits here for the first, then replaces it.
+            list(Village.objects.select_for_update().filter(pk=self.village.pk).values_list("pk", flat=True))
             # The next import replaces the list: the last one's residents go (one DELETE, no history kept).
             Resident.objects.filter(village=self.village).delete()
             self.resident_list, _ = ResidentList.objects.update_or_create(
