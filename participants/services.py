@@ -2,8 +2,8 @@
 
 Views call these; nothing else saves these models. Single-row saves keep their
 audit history through simple_history's signals (the request's user is the
-author); bulk writes go through `bulk_create_with_history` and refresh the
-analytics table themselves.
+author); bulk writes go through `bulk_create_with_history` inside
+`stats_delta.stats_tracking`, which adds their difference to the statistics (single-row saves: the signals).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from participants.coverage import (
 from participants.models import Claim, Contribution, Participant, Programme
 from participants.months import add_months, month_start
 from participants.rules import Due, RuleBook, amount_mismatch, contribution_due, override_reason_text
-from participants.stats import stats_refresh
+from participants.stats_delta import stats_tracking
 from villages.access import is_branch_user
 from villages.models import Village
 
@@ -258,12 +258,11 @@ def contribution_record(
     ]
     for contribution in recorded:
         contribution.full_clean(validate_unique=False, validate_constraints=False)
-    # One insert and one refresh of the analytics table for the whole payment, not one per month.
-    with _paid_twice_refused(months=covered, field="first_month"):
+    # One insert for the whole payment, and the difference it makes to the statistics (not one per month).
+    with _paid_twice_refused(months=covered, field="first_month"), stats_tracking(participant_ids=[participant.pk]):
         bulk_create_with_history(
             recorded, Contribution, default_user=user, default_change_reason=history_reason(correction, reason)
         )
-    stats_refresh(village_ids=[participant.village_id], since=covered[0])
     return recorded
 
 
@@ -370,10 +369,11 @@ def contributions_record_month(
             )
             for participant in payers
         ]
-        with _paid_twice_refused(months=[month], field="month"):
+        with (
+            _paid_twice_refused(months=[month], field="month"),
+            stats_tracking(participant_ids=[participant.pk for participant in payers]),
+        ):
             bulk_create_with_history(contributions, Contribution, batch_size=500, default_user=user)
-        if contributions:
-            stats_refresh(village_ids=[village.pk], since=month)
     return len(contributions)
 
 
@@ -488,6 +488,5 @@ def contribution_correct(*, user, contribution: Contribution, reason: str, **cha
         raise ValidationError({"paid_on": date_range_error(contribution.paid_on)})
     contribution.full_clean()
     contribution._change_reason = (_("Koreksi staf cabang: %(reason)s") % {"reason": reason.strip()})[:100]
-    contribution.save()
-    stats_refresh(village_ids=[contribution.participant.village_id], since=contribution.month)
+    contribution.save()  # its difference to the statistics: participants.signals
     return contribution

@@ -1,10 +1,12 @@
 """Keep `VillageMonthStat` in step with single-row writes of participants and contributions.
 
-Bulk writes (imports, the monthly payment screen, seed_demo, the benchmark
-generator) bypass these signals and call `stats_refresh` themselves.
-The refresh runs after the transaction commits, once per village and write.
+Each save or delete of a participant or a contribution adds the difference it makes to its village's
+monthly rows, in the same transaction (`participants.stats_delta`): before the write the participant's
+state is read (its row locked), after it the new state, and the difference is applied. Bulk writes (imports,
+the payment form's months, the monthly screen) bypass these signals and use `stats_delta.stats_tracking`.
 A change of a coverage rule (the grace) rebuilds every village from the first month it
-changes, or entirely when it is the earliest rule (which also governs the months before it).
+changes, or entirely when it is the earliest rule (which also governs the months before it); made in
+the admin, that rebuild runs as a background job (`CoverageRuleAdmin`, `participants.jobs`).
 """
 
 from __future__ import annotations
@@ -12,45 +14,48 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
+from participants import stats_delta
 from participants.models import Contribution, CoverageRule, Participant
-from participants.stats import stats_refresh, stats_refresh_all
+from participants.stats import stats_refresh_all
 
 
-def _refresh_on_commit(*, village_ids: set[int], since: datetime.date | None) -> None:
-    village_ids = {pk for pk in village_ids if pk is not None}
-    if village_ids:
-        transaction.on_commit(lambda: stats_refresh(village_ids=village_ids, since=since))
+@receiver(pre_save, sender=Participant, dispatch_uid="participant_stats_before")
+def participant_stats_before(sender, instance: Participant, raw=False, **kwargs) -> None:
+    if not raw:
+        stats_delta.participant_saving(instance)
 
 
-@receiver(pre_save, sender=Participant, dispatch_uid="participant_stats_previous_village")
-def participant_remember_previous_village(sender, instance: Participant, raw=False, **kwargs) -> None:
-    """A participant moved to another village leaves a stale count behind in the old one."""
-    if raw or instance.pk is None:
-        return
-    instance._stats_previous_village_id = (
-        Participant.objects.filter(pk=instance.pk).values_list("village_id", flat=True).first()
-    )
+@receiver(post_save, sender=Participant, dispatch_uid="participant_stats_after")
+def participant_stats_after(sender, instance: Participant, created: bool, raw=False, update_fields=None, **kwargs):
+    if not raw:
+        stats_delta.participant_saved(instance, created=created, update_fields=update_fields)
 
 
-@receiver(post_save, sender=Participant, dispatch_uid="participant_stats_refresh")
-@receiver(post_delete, sender=Participant, dispatch_uid="participant_stats_refresh_delete")
-def participant_refresh_stats(sender, instance: Participant, raw=False, **kwargs) -> None:
-    if raw:
-        return
-    previous = getattr(instance, "_stats_previous_village_id", None)
-    _refresh_on_commit(village_ids={instance.village_id, previous}, since=None)
+@receiver(pre_save, sender=Contribution, dispatch_uid="contribution_stats_before")
+def contribution_stats_before(sender, instance: Contribution, raw=False, **kwargs) -> None:
+    if not raw:
+        stats_delta.contribution_saving(instance)
 
 
-@receiver(post_save, sender=Contribution, dispatch_uid="contribution_stats_refresh")
-@receiver(post_delete, sender=Contribution, dispatch_uid="contribution_stats_refresh_delete")
-def contribution_refresh_stats(sender, instance: Contribution, raw=False, **kwargs) -> None:
-    if raw:
-        return
-    village_id = Participant.objects.filter(pk=instance.participant_id).values_list("village_id", flat=True).first()
-    _refresh_on_commit(village_ids={village_id}, since=instance.month)
+@receiver(post_save, sender=Contribution, dispatch_uid="contribution_stats_after")
+def contribution_stats_after(sender, instance: Contribution, raw=False, **kwargs) -> None:
+    if not raw:
+        stats_delta.contribution_saved(instance)
+
+
+@receiver(pre_delete, sender=Participant, dispatch_uid="participant_stats_deleting")
+@receiver(pre_delete, sender=Contribution, dispatch_uid="contribution_stats_deleting")
+def stats_deleting(sender, instance, origin=None, **kwargs) -> None:
+    stats_delta.deleting(instance, origin)
+
+
+@receiver(post_delete, sender=Participant, dispatch_uid="participant_stats_deleted")
+@receiver(post_delete, sender=Contribution, dispatch_uid="contribution_stats_deleted")
+def stats_deleted(sender, instance, origin=None, **kwargs) -> None:
+    stats_delta.deleted(instance, origin)
 
 
 @receiver(pre_save, sender=CoverageRule, dispatch_uid="coverage_rule_previous_month")

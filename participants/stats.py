@@ -17,7 +17,8 @@ each month's coverage rule gives (carried by the months' VALUES list):
 - nothing before the enrolment month (payments for those months are ignored).
 
 Every column is a sum over participants of a function of one participant and the
-month (the table can be maintained per participant). What must count each person
+month, so every write adds only the difference it makes to its participants (`participants.stats_delta`);
+this rebuild serves `refresh_stats`, a change of the grace and repairs. What must count each person
 once over a period is derived from them (`indicators.facts`), or read by
 `lapses_by_village` for periods longer than the lapse gaps reach.
 
@@ -223,17 +224,20 @@ def stats_refresh(
     village_ids = sorted({int(pk) for pk in village_ids})
     if not village_ids:
         return
-    first_enrolment = Participant.objects.filter(village_id__in=village_ids).aggregate(first=Min("enrolled_on"))[
-        "first"
-    ]
     table = _quoted(VillageMonthStat._meta.db_table)
     villages = {f"village_{n}": pk for n, pk in enumerate(village_ids)}
     village_marks = ", ".join(_marks("village", len(village_ids)))
     write_from = add_months(month_start(since), -COHORT_LOOKBACK) if since else None
     with transaction.atomic(), connection.cursor() as cursor:
-        # Two refreshes of one village at once (two officials saving) would both delete, then both insert
-        # and break the unique (village, month): lock the villages' rows first, in a fixed order.
-        list(Village.objects.select_for_update().filter(pk__in=village_ids).order_by("pk").values_list("pk"))
+        # Two refreshes of one village at once would both delete, then both insert and break the unique
+        # (village, month); a write adding its difference meanwhile (`stats_delta`) would add it to rows
+        # computed without it, or have it overwritten. On PostgreSQL the table is locked first against other
+        # refreshes and those upserts: they wait for this transaction, this one for those already written, and
+        # its statements see what they committed (a write whose upsert waits adds its difference to the
+        # rebuilt rows, which do not hold it yet). No row is locked before, so nothing waits in a circle.
+        # SQLite runs one writer at a time.
+        if connection.vendor == "postgresql":
+            cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
         if write_from is None:
             cursor.execute(f"DELETE FROM {table} WHERE village_id IN ({village_marks})", villages)  # noqa: S608
         else:
@@ -241,6 +245,9 @@ def stats_refresh(
                 f"DELETE FROM {table} WHERE village_id IN ({village_marks}) AND month >= %(write_from)s",  # noqa: S608
                 {**villages, "write_from": write_from},
             )
+        first_enrolment = Participant.objects.filter(village_id__in=village_ids).aggregate(first=Min("enrolled_on"))[
+            "first"
+        ]
         if first_enrolment is None:
             return
         months = _months(first=month_start(first_enrolment))

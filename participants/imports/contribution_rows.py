@@ -21,7 +21,7 @@ from django.utils import timezone
 from core.parsing import parse_date, parse_month, parse_rupiah, text
 from participants.coverage import grace_schedule, paid_in_grace_window, payable_problems
 from participants.imports.columns import Column
-from participants.imports.kinds import RefreshesStatistics, RowResult, choice_labels, write_with_history
+from participants.imports.kinds import RefreshesStatistics, RowResult, choice_labels
 from participants.imports.reading import ImportFileError, Table
 from participants.models import Contribution, FundingSource, ImportBatch, Participant
 from participants.months import month_end
@@ -271,7 +271,4 @@ class ContributionRows(RefreshesStatistics):
                 # The history keeps 100 characters: the correction first, then where it came from.
                 reasons = [self.correction_reason, self.change_reason, getattr(result.obj, "_change_reason", "")]
                 result.obj._change_reason = "; ".join(filter(None, reasons))[:100]
-        write_with_history(results, model=Contribution, user=self.user, reason=self.change_reason)
-        for result in results:
-            if result.status in ("new", "updated"):
-                self.touched(result.obj.participant.village_id, result.obj.month)
+        self.write(results, model=Contribution)

@@ -9,7 +9,6 @@ seen twice in one file).
 
 from __future__ import annotations
 
-import datetime
 import functools
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from participants.stats import stats_refresh
+from participants.stats_delta import stats_tracking
 
 if TYPE_CHECKING:
     from participants.imports.columns import Column
@@ -118,21 +117,22 @@ class ImportKind(ABC):
 
 
 class RefreshesStatistics(ImportKind):
-    """A kind that writes participants or contributions: the statistics of the villages it touched are
-    refreshed once, after the last chunk, from the earliest month touched."""
+    """A kind that writes participants or contributions: each chunk's writes change the statistics by the
+    difference they make to the participants they touch (`participants.stats_delta.stats_tracking`: one
+    read of those participants before, one after, one upsert), never by rebuilding villages."""
 
-    def __init__(self, *, user, village: Village | None) -> None:
-        super().__init__(user=user, village=village)
-        self.touched_villages: set[int] = set()
-        self.touched_since: datetime.date | None = None
+    def write(self, results: list[RowResult], *, model: type[models.Model]) -> None:
+        """`write_with_history` of a chunk, with its difference to the statistics."""
+        written = [result.obj for result in results if result.status in ("new", "updated")]
+        existing = [_participant_of(obj) for obj in written if _participant_of(obj) is not None]
+        with stats_tracking(participant_ids=existing) as tracker:
+            write_with_history(results, model=model, user=self.user, reason=self.change_reason)
+            tracker.add(_participant_of(obj) for obj in written)  # new participants have their id now
 
-    def touched(self, village_id: int, month: datetime.date) -> None:
-        self.touched_villages.add(village_id)
-        self.touched_since = month if self.touched_since is None else min(self.touched_since, month)
 
-    def finish(self) -> None:
-        if self.touched_villages:
-            stats_refresh(village_ids=self.touched_villages, since=self.touched_since)
+def _participant_of(obj: models.Model) -> int | None:
+    """The participant a written participant or contribution belongs to (None: a participant not saved yet)."""
+    return obj.participant_id if hasattr(obj, "participant_id") else obj.pk
 
 
 def write_with_history(results: list[RowResult], *, model: type[models.Model], user, reason: str = "") -> None:

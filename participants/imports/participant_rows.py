@@ -18,10 +18,9 @@ from django.utils import timezone
 from core.formatting import format_rupiah
 from core.parsing import parse_date, parse_rupiah, text
 from participants.imports.columns import Column
-from participants.imports.kinds import RefreshesStatistics, RowResult, choice_labels, write_with_history
+from participants.imports.kinds import RefreshesStatistics, RowResult, choice_labels
 from participants.imports.reading import Table
 from participants.models import Contribution, FundingSource, ImportBatch, Occupation, Participant
-from participants.months import month_start
 from participants.parsing import (
     NikProblem,
     alnum,
@@ -288,10 +287,7 @@ class ParticipantRows(RefreshesStatistics):
         result.obj = participant
 
     def apply(self, results: list[RowResult]) -> None:
-        write_with_history(results, model=Participant, user=self.user, reason=self.change_reason)
-        for result in results:
-            if result.status in ("new", "updated"):
-                self.touched(result.obj.village_id, month_start(result.obj.enrolled_on))
+        self.write(results, model=Participant)
 
 
 def shown(obj: Model, name: str) -> str:

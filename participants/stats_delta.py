@@ -1,0 +1,396 @@
+"""Statistics by difference: a write changes `VillageMonthStat` by what it changes of its participants.
+
+Every column of the statistics table is a sum over participants of a function of one participant and the
+month (`participants.stats`). So a write that touches some participants changes the table by, for each of
+them, their contribution to every (village, month) row after the write less their contribution before it.
+That difference is computed here in Python from the participant's own row and paid months, under the one
+coverage rule (`participants.coverage`: `coverage_status` and `is_lapse`, asked once per unpaid run and
+grace), and applied in the same transaction with one upsert (`col = col + difference`, inserting the month
+rows missing). Its cost is the touched participants' own months, whatever the size of their village or the
+branch's history.
+
+- Single-row saves and deletes of participants and contributions: the signals (`participants.signals`) call
+  `participant_saving` / `participant_saved`, `contribution_saving` / `contribution_saved` and
+  `deleting` / `deleted`.
+- Bulk writes (the payment form's months, the monthly screen, the imports, reconciliation):
+  `with stats_tracking(participant_ids=[...]) as tracker:` around the writes; participants created inside
+  the block by `bulk_create` are added with `tracker.add(ids)`. Signals inside the block leave the tracked
+  participants to it.
+
+Concurrent writers: the before-state is read after locking the participants' rows (select_for_update, in
+primary-key order, then a second statement, so that it sees what a writer that held the lock committed),
+and the upsert's increments are atomic, taking the month rows' locks in (village, month) order. A full
+rebuild (`stats_refresh`) locks the table against these increments while it runs (PostgreSQL).
+
+The months written are those of the full rebuild: from the enrolment month to the exit month or
+HORIZON_MONTHS after the current month. A month row left with nobody enrolled is deleted, as the rebuild
+would not write it. When a new month starts, the new last projected month is written by the monthly
+`refresh_stats --since` (docs/performance.md); until then differences for it are applied to a partial row.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from participants.coverage import (
+    COHORT_OFFSETS,
+    FUNDING_COLUMNS,
+    LAPSE_GAPS,
+    RETENTION_LAGS,
+    CoverageStatus,
+    GraceSchedule,
+    coverage_status,
+    grace_schedule,
+    is_lapse,
+)
+from participants.models import Contribution, FundingSource, Occupation, Participant, VillageMonthStat
+from participants.months import add_months, month_start
+from participants.stats import HORIZON_MONTHS, STAT_COLUMNS
+
+# The participant's fields the statistics read.
+STATE_FIELDS = ("village_id", "enrolled_on", "exit_date", "funding_source", "occupation")
+# Month rows per upsert statement (two parameters each).
+UPSERT_BATCH = 2000
+
+_COLUMN = {name: n for n, name in enumerate(STAT_COLUMNS)}
+_STATUS_COLUMN = {
+    CoverageStatus.ACTIVE: _COLUMN["active"],
+    CoverageStatus.ARREARS: _COLUMN["arrears"],
+    CoverageStatus.INACTIVE: _COLUMN["inactive"],
+    CoverageStatus.AWAITING: _COLUMN["awaiting_first_payment"],
+}
+_FUNDING_COLUMN = {source.value: _COLUMN[column] for source, column in FUNDING_COLUMNS.items()}
+_AGAIN_COLUMN = {d: _COLUMN[f"lapsed_again_{d}"] for d in LAPSE_GAPS}
+_EPOCH = datetime.date(2000, 1, 1)
+
+
+@dataclass(frozen=True)
+class State:
+    """What the statistics read of one participant: its row and its paid months (month index → amount)."""
+
+    village_id: int
+    enrolled_on: datetime.date
+    exit_date: datetime.date | None
+    funding_source: str
+    occupation: str
+    paid: tuple[tuple[int, int], ...] = ()
+
+
+States = dict[int, State]
+
+
+def _index(day: datetime.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def _month(index: int) -> datetime.date:
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+# --- reading participants -----------------------------------------------------------------------------------------
+
+
+def _states(rows: Iterable[tuple], paid: dict[int, list[tuple[int, int]]]) -> States:
+    return {
+        pk: State(*fields, paid=tuple(sorted(paid.get(pk, ()))))
+        for pk, *fields in rows  # type: ignore[misc]
+    }
+
+
+def _paid_by_participant(rows: Iterable[tuple]) -> dict[int, list[tuple[int, int]]]:
+    paid: dict[int, list[tuple[int, int]]] = {}
+    for pk, month, amount in rows:
+        if month is not None:
+            paid.setdefault(pk, []).append((_index(month), amount))
+    return paid
+
+
+def states_locked(participant_ids: Iterable[int]) -> States:
+    """Lock these participants' rows (in primary-key order) and read their state: two queries, the second
+    after the lock, so that it sees the contributions a writer that held the lock has committed."""
+    ids = sorted({int(pk) for pk in participant_ids})
+    if not ids:
+        return {}
+    rows = list(
+        Participant.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", *STATE_FIELDS)
+    )
+    contributions = Contribution.objects.filter(participant_id__in=[row[0] for row in rows])
+    return _states(rows, _paid_by_participant(contributions.values_list("participant_id", "month", "amount")))
+
+
+def states_read(participant_ids: Iterable[int]) -> States:
+    """These participants' state now, in one query (a participant that no longer exists is absent)."""
+    ids = sorted({int(pk) for pk in participant_ids})
+    if not ids:
+        return {}
+    rows = Participant.objects.filter(pk__in=ids).values_list(
+        "pk", *STATE_FIELDS, "contributions__month", "contributions__amount"
+    )
+    fields: dict[int, tuple] = {}
+    paid: list[tuple] = []
+    for pk, *values, month, amount in rows:
+        fields[pk] = (pk, *values)
+        paid.append((pk, month, amount))
+    return _states(fields.values(), _paid_by_participant(paid))
+
+
+# --- one participant's rows ---------------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1024)
+def _status(run: int | None, grace: int) -> CoverageStatus:
+    """The coverage rule's status of an unpaid month `run` months after the last paid one (None: nothing paid
+    from the enrolment month on), under `grace`: `coverage_status` of a history with that run."""
+    if run is None:
+        return coverage_status(enrolled_on=_EPOCH, exit_date=None, paid_months=(), month=_EPOCH, grace_months=grace)
+    return coverage_status(
+        enrolled_on=_EPOCH, exit_date=None, paid_months={_EPOCH}, month=add_months(_EPOCH, run), grace_months=grace
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _lapses(run: int, grace: int, grace_before: int) -> bool:
+    """`is_lapse` of an unpaid month `run` (>= 1) months after the last paid one, under `grace` and the month
+    before under `grace_before`."""
+    month = add_months(_EPOCH, run)
+    rules = ((_EPOCH, grace_before), (month, grace)) if grace != grace_before else ((_EPOCH, grace),)
+    return is_lapse(
+        enrolled_on=_EPOCH, exit_date=None, paid_months={_EPOCH}, month=month, graces=GraceSchedule(rules=rules)
+    )
+
+
+class _Graces:
+    """The grace of each month index, looked up once."""
+
+    def __init__(self, schedule: GraceSchedule) -> None:
+        self.schedule = schedule
+        self.known: dict[int, int] = {}
+
+    def __getitem__(self, index: int) -> int:
+        grace = self.known.get(index)
+        if grace is None:
+            grace = self.known[index] = self.schedule.for_month(_month(index))
+        return grace
+
+
+def _add_rows(totals: dict[tuple[int, int], list[int]], state: State, sign: int, horizon: int, graces: _Graces):
+    """Add `sign` times the participant's contribution to every column of every (village, month index) row."""
+    first = _index(state.enrolled_on)
+    last = horizon if state.exit_date is None else min(horizon, _index(state.exit_date))
+    exit_index = None if state.exit_date is None else _index(state.exit_date)
+    paid = dict(state.paid)
+    apparatus = state.occupation == Occupation.APPARATUS
+    funding = _FUNDING_COLUMN.get(state.funding_source)
+    width = len(STAT_COLUMNS)
+    c = _COLUMN
+    last_paid = previous_lapse = None
+    for month in range(first, last + 1):
+        row = totals.get((state.village_id, month))
+        if row is None:
+            row = totals[(state.village_id, month)] = [0] * width
+        row[c["enrolled"]] += sign
+        amount = paid.get(month)
+        if amount is not None:
+            last_paid = month
+            row[c["active"]] += sign
+            row[c["contribution_amount"]] += sign * amount
+            if funding is not None:
+                row[funding] += sign
+            if apparatus:
+                row[c["apparatus_active"]] += sign
+            for lag in RETENTION_LAGS:
+                if month - lag >= first and month - lag in paid:
+                    row[c[f"retained_{lag}"]] += sign
+        else:
+            run = None if last_paid is None else month - last_paid
+            status = _status(run, graces[month])
+            row[_STATUS_COLUMN[status]] += sign
+            if status == CoverageStatus.AWAITING:
+                row[c["awaiting_months"]] += sign * (month - first)
+            elif run is not None and _lapses(run, graces[month], graces[month - 1]):
+                row[c["lapsed"]] += sign
+                if previous_lapse is not None and month - previous_lapse in _AGAIN_COLUMN:
+                    row[_AGAIN_COLUMN[month - previous_lapse]] += sign
+                previous_lapse = month
+        if month == first:
+            row[c["new_enrolments"]] += sign
+            if state.funding_source == FundingSource.SELF:
+                row[c["new_self_funded"]] += sign
+            for offset in COHORT_OFFSETS:
+                if first + offset <= last and first + offset in paid:
+                    row[c[f"cohort_active_{offset}"]] += sign
+        if month == exit_index:
+            row[c["exits"]] += sign
+        if apparatus:
+            row[c["apparatus_registered"]] += sign
+
+
+# --- applying a difference ----------------------------------------------------------------------------------------
+
+
+def stats_apply(*, before: States, after: States, graces: GraceSchedule | None = None) -> None:
+    """Change the statistics table by `after` less `before` (participant id → `State`; a participant absent
+    from one side did not exist then): one upsert, and a delete of month rows left with nobody enrolled."""
+    changed = [pk for pk in {*before, *after} if before.get(pk) != after.get(pk)]
+    if not changed:
+        return
+    horizon = _index(add_months(month_start(timezone.localdate()), HORIZON_MONTHS))
+    month_graces = _Graces(graces or grace_schedule())
+    totals: dict[tuple[int, int], list[int]] = {}
+    for pk in changed:
+        if pk in before:
+            _add_rows(totals, before[pk], -1, horizon, month_graces)
+        if pk in after:
+            _add_rows(totals, after[pk], 1, horizon, month_graces)
+    rows = [(key, values) for key, values in sorted(totals.items()) if any(values)]
+    for start in range(0, len(rows), UPSERT_BATCH):
+        _upsert(rows[start : start + UPSERT_BATCH])
+    emptied = sorted({village for (village, _month_index), values in rows if values[_COLUMN["enrolled"]] < 0})
+    if emptied:
+        VillageMonthStat.objects.filter(village_id__in=emptied, enrolled=0).delete()
+
+
+def _upsert(rows: list[tuple[tuple[int, int], list[int]]]) -> None:
+    """Add each row's values to its (village, month) row, inserting it when missing, in (village, month) order
+    (so concurrent writers take the rows' locks in the same order). The values are integers computed here,
+    written as literals; the village and month are parameters."""
+    quote = connection.ops.quote_name
+    table = quote(VillageMonthStat._meta.db_table)
+    columns = [quote(name) for name in STAT_COLUMNS]
+    values, params = [], []
+    for (village_id, month_index), numbers in rows:
+        values.append("(%s, %s, " + ", ".join(str(int(number)) for number in numbers) + ")")
+        params += [village_id, _month(month_index)]
+    names = ", ".join(["village_id", "month", *columns])
+    updates = ", ".join(f"{column} = {table}.{column} + excluded.{column}" for column in columns)
+    sql = (
+        f"WITH difference({names}) AS (VALUES {', '.join(values)}) "  # noqa: S608 (literals are ints we computed)
+        f"INSERT INTO {table} ({names}) SELECT {names} FROM difference WHERE 1 = 1 ORDER BY village_id, month "
+        f"ON CONFLICT (village_id, month) DO UPDATE SET {updates}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+# --- bulk writes --------------------------------------------------------------------------------------------------
+
+_local = threading.local()
+
+
+def _tracked() -> list[set[int]]:
+    if not hasattr(_local, "tracked"):
+        _local.tracked = []
+    return _local.tracked
+
+
+def is_tracked(participant_id: int | None) -> bool:
+    """Whether a `stats_tracking` block of this thread applies this participant's difference."""
+    return any(participant_id in ids for ids in _tracked())
+
+
+class StatsTracker:
+    """The participants of a `stats_tracking` block and their state before it."""
+
+    def __init__(self, participant_ids: Iterable[int]) -> None:
+        self.ids = {int(pk) for pk in participant_ids}
+        self.before = states_locked(self.ids)
+
+    def add(self, participant_ids: Iterable[int]) -> None:
+        """Participants created inside the block (nothing of them before it)."""
+        self.ids |= {int(pk) for pk in participant_ids}
+
+    def apply(self) -> None:
+        stats_apply(before=self.before, after=states_read(self.ids))
+
+
+@contextmanager
+def stats_tracking(*, participant_ids: Iterable[int] = ()) -> Iterator[StatsTracker]:
+    """Around bulk writes of these participants and their contributions: lock them, read their state, and
+    after the block apply the difference the block made (not when it raises). Inside a transaction."""
+    with transaction.atomic(savepoint=False):
+        tracker = StatsTracker(participant_ids)
+        stack = _tracked()
+        stack.append(tracker.ids)
+        try:
+            yield tracker
+        finally:
+            stack.remove(tracker.ids)
+        tracker.apply()
+
+
+# --- single-row writes (the signals) ------------------------------------------------------------------------------
+
+
+def _instance_state(participant: Participant, before: State | None, update_fields) -> State:
+    """The state a participant save writes: its fields (those saved), its paid months unchanged."""
+    fields = {name: getattr(participant, name) for name in STATE_FIELDS}
+    if before is not None and update_fields is not None:
+        saved = {Participant._meta.get_field(name).attname for name in update_fields}
+        fields = {name: value if name in saved else getattr(before, name) for name, value in fields.items()}
+    return State(**fields, paid=before.paid if before else ())
+
+
+def participant_saving(participant: Participant) -> None:
+    """Before a participant save: its state (locked), unless it is new or tracked by a block."""
+    participant._stats_before = None
+    if participant.pk is None or is_tracked(participant.pk):
+        return
+    participant._stats_before = states_locked([participant.pk]).get(participant.pk)
+
+
+def participant_saved(participant: Participant, *, created: bool, update_fields) -> None:
+    """After a participant save: apply the difference of its fields (a new one adds its months)."""
+    if is_tracked(participant.pk):
+        return
+    before = None if created else getattr(participant, "_stats_before", None)
+    if before is None and not created:
+        return
+    after = _instance_state(participant, before, update_fields)
+    if after != before:
+        stats_apply(before={participant.pk: before} if before else {}, after={participant.pk: after})
+
+
+def contribution_saving(contribution: Contribution) -> None:
+    """Before a contribution save: the state of its participant (and of the one it belonged to), locked."""
+    ids = {contribution.participant_id}
+    if contribution.pk is not None:
+        ids |= set(Contribution.objects.filter(pk=contribution.pk).values_list("participant_id", flat=True))
+    ids = {pk for pk in ids if not is_tracked(pk)}
+    contribution._stats_before = states_locked(ids) if ids else {}
+
+
+def contribution_saved(contribution: Contribution) -> None:
+    before = getattr(contribution, "_stats_before", None)
+    if before:
+        stats_apply(before=before, after=states_read(before))
+
+
+def deleting(instance: Participant | Contribution, origin) -> None:
+    """Before a delete (a participant with its contributions, or contributions): the participants' state,
+    kept on the delete's origin, once per participant (all pre_delete signals come before the deletes)."""
+    pk = instance.pk if isinstance(instance, Participant) else instance.participant_id
+    holder = origin if origin is not None else instance
+    pending = holder.__dict__.setdefault("_stats_deleting", {"before": {}, "count": 0})
+    pending["count"] += 1
+    if pk not in pending["before"] and not is_tracked(pk):
+        pending["before"].update(states_locked([pk]))
+
+
+def deleted(instance: Participant | Contribution, origin) -> None:
+    """After a delete: once every object of the delete is gone, apply the difference."""
+    holder = origin if origin is not None else instance
+    pending = holder.__dict__.get("_stats_deleting")
+    if pending is None:
+        return
+    pending["count"] -= 1
+    if pending["count"] == 0:
+        del holder.__dict__["_stats_deleting"]
+        stats_apply(before=pending["before"], after=states_read(pending["before"]))
