@@ -3,7 +3,7 @@ results of their own villages only (never the branch's totals, nor the workers p
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from reconciliation.models import Extract, Finding, FindingKind, VillageResult
 from villages.access import get_for_user_or_404, is_branch_user
@@ -21,10 +21,14 @@ def extract_get(*, user, pk) -> Extract:
 
 
 def village_results(*, extract: Extract, user) -> QuerySet[VillageResult]:
-    results = extract.village_results.select_related("village", "village__district")
+    """The villages' results, the ones that disagree most first (then by code: "belum ditempatkan", all its workers
+    disagreeing, comes first)."""
+    results = extract.village_results.select_related("village", "village__district").order_by(
+        F("quality").asc(nulls_last=True), "village__code"
+    )
     if is_branch_user(user):
-        return results.order_by("village__code")
-    return results.filter(village__in=Village.objects.for_user(user)).order_by("village__code")
+        return results
+    return results.filter(village__in=Village.objects.for_user(user))
 
 
 def findings_list(*, extract: Extract, user, kind: str | None, village: str | None) -> QuerySet[Finding]:

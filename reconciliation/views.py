@@ -21,7 +21,7 @@ from villages.access import is_branch_user
 from villages.models import Village
 
 PER_PAGE = 50
-REGISTER_SHOWN = 300
+REGISTER_SHOWN = 50  # each row carries a select of every village: more are registered with "register_known"
 
 
 @login_required
