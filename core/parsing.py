@@ -80,6 +80,23 @@ def normalise_digits(value: str) -> str:
     return "".join(str(unicodedata.decimal(char)) if char.isdecimal() else char for char in value)
 
 
+# The largest id a database row can have (a 64-bit key).
+MAX_ID = 2**63 - 1
+
+
+def parse_id(value) -> int | None:
+    """A row id ticked or chosen in a form ("12", "１２"), or None: not whole digits, zero, or beyond any key.
+
+    `str.isdigit()` is no test for this: "²" passes it and `int()` refuses it, and forty 9s pass both and
+    overflow the database's integer.
+    """
+    digits = normalise_digits(str(value)).strip()
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > len(str(MAX_ID)):
+        return None
+    number = int(digits)
+    return number if 0 < number <= MAX_ID else None
+
+
 def text(value) -> str:
     """A cell as trimmed text, with non-breaking spaces and runs of spaces collapsed."""
     if value is None:

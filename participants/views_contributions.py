@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from core.forms import form_add_service_error
+from core.parsing import parse_id
 from participants import selectors, services
 from participants.forms import ClaimForm, ContributionForm, MonthlyPaymentsForm
 from participants.models import Contribution
@@ -111,7 +112,7 @@ def contributions_monthly(request: HttpRequest) -> HttpResponse:
                         user=request.user,
                         village=village,
                         month=month,
-                        participant_ids=[pk for pk in request.POST.getlist("paid") if pk.isdigit()],
+                        participant_ids=[pk for pk in map(parse_id, request.POST.getlist("paid")) if pk],
                         paid_on=form.cleaned_data["paid_on"],
                         channel=form.cleaned_data["channel"],
                     )

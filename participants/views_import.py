@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from core.jobs import job_next_url
+from core.parsing import parse_id
 from core.spreadsheets import spreadsheet_response
 from participants import selectors
 from participants.coverage import CORRECTION_REASON_MAX
@@ -101,7 +102,7 @@ def import_preview(request: HttpRequest, pk) -> HttpResponse:
                 batch=batch,
                 user=request.user,
                 correction_reason=request.POST.get("correction_reason", ""),
-                update_rows=[row for row in request.POST.getlist("update") if row.isdigit()],
+                update_rows=[row for row in map(parse_id, request.POST.getlist("update")) if row],
                 update_all=request.POST.get("update_all") == "1",
             )
         except ImportFileError as error:

@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from core.parsing import normalise_digits, parse_date, parse_month, parse_rupiah
+from core.parsing import MAX_ID, normalise_digits, parse_date, parse_id, parse_month, parse_rupiah
 
 DAY = datetime.date(1985, 3, 14)
 
@@ -108,3 +108,18 @@ def test_amounts_dates_and_months_in_other_digits():
     assert parse_month("０３／２０２５") == datetime.date(2025, 3, 1)
     assert parse_month("٠٣/٢٠٢٥") == datetime.date(2025, 3, 1)
     assert parse_month("１３／２０２５") is None
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    # "²" is a 2 to Unicode's compatibility normalisation, as to normalise_digits everywhere (int() refuses it).
+    [("12", 12), (" 12 ", 12), ("１２", 12), ("١٢", 12), ("²", 2), (str(MAX_ID), MAX_ID), (7, 7)],
+)
+def test_ids_in_any_digits(written, value):
+    assert parse_id(written) == value
+
+
+@pytest.mark.parametrize("written", ["", "0", "-1", "1.5", "12a", "9" * 40, str(MAX_ID + 1), "\x00", "1 2"])
+def test_what_is_no_id(written):
+    """Forty 9s pass str.isdigit() and int(), and overflow the database's integer (issue 10)."""
+    assert parse_id(written) is None
