@@ -9,7 +9,9 @@ whoever adds a URL says here what it reads. A row holds:
 - `get`: the query strings the page reads, as templates: parameter → value, where HOSTILE is
   replaced in turn by every value of HOSTILE_VALUES (fixed values, or callables of the world,
   stay). A page that reads no query string has `get=()` and still gets the junk ones;
-- `post`: form bodies, the same way, for the POST side of the suite (to come).
+
+Bodies (POST) are the other half of the suite: tests/test_bad_input_post.py, with its own table; the
+admin's changelists have their share in tests/test_bad_input_admin.py.
 
 The API's routes need no row here: their query parameters are read from the OpenAPI schema the
 code generates, and their reach from API_ROWS of tests/api/test_access.py.
@@ -31,8 +33,6 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import pytest
-from django.apps import apps
-from django.contrib import admin
 from django.contrib.auth import urls as auth_urls
 from django.db import transaction
 from django.test import Client
@@ -41,35 +41,9 @@ from django.utils import timezone
 
 from tests.api.conftest import bearer
 from tests.api.test_access import API_ROWS
-from tests.factories import UserFactory
+from tests.bad_input import HOSTILE_VALUES, H, Template, fill, session
 from tests.test_access_matrix import ROWS as ACCESS_ROWS
 from tests.test_access_matrix import World, project_url_names
-
-
-class _Hostile:
-    def __repr__(self) -> str:
-        return "HOSTILE"
-
-
-HOSTILE = _Hostile()
-H = HOSTILE
-
-HOSTILE_VALUES: tuple[str | list[str], ...] = (
-    "01/0001",  # year 1: its previous period would be in year 0
-    "12/9999",
-    "9999",  # a year whose next year does not exist
-    "13/2026",
-    "-1",
-    "9" * 40,  # beyond any database integer
-    "１２/２０２６",  # full-width digits
-    "²",  # a digit to str.isdigit(), not to int()
-    "a\x00b",  # PostgreSQL refuses NUL in text
-    "' OR '1'='1' --",
-    "<script>alert(1)</script>",
-    "__class__",
-    "x" * 5000,
-    ["1", "01/0001"],  # a parameter given twice
-)
 
 # Raw query strings that no dict can express: broken percent-encoding, keys without values, brackets.
 RAW_QUERIES = (
@@ -96,14 +70,11 @@ JUNK = {
     "next": "https://example.com/",
 }
 
-Template = dict[str, object]
-
 
 @dataclass(frozen=True)
 class Inputs:
     kwargs: Callable[[World], dict] = field(default=lambda world: {})
     get: tuple[Template, ...] = ()
-    post: tuple[Template, ...] = ()
     headers: dict[str, str] = field(default_factory=dict)
 
 
@@ -264,7 +235,9 @@ INPUTS: dict[str, Inputs] = {
         kwargs=lambda world: {"pk": world.extract.pk},
         get=({"kind": H, "village": H, "page": H}, {"kind": "bulan_kurang", "village": "belum", "page": H}),
     ),
-    "reconciliation:findings_export": Inputs(kwargs=lambda world: {"pk": world.extract.pk}, get=({"kind": H, "village": H},)),
+    "reconciliation:findings_export": Inputs(
+        kwargs=lambda world: {"pk": world.extract.pk}, get=({"kind": H, "village": H},)
+    ),
     "reconciliation:apply": Inputs(kwargs=lambda world: {"pk": world.extract.pk}),
 }
 
@@ -329,19 +302,6 @@ def api_inputs(name: str, world: World) -> Inputs:
 # --- the requests -----------------------------------------------------------------------------------------------
 
 
-def fill(template: Template, value, world: World) -> dict:
-    """The template with HOSTILE replaced by `value` and world-dependent values resolved."""
-    filled = {}
-    for name, item in template.items():
-        if item is HOSTILE:
-            filled[name] = value
-        elif callable(item):
-            filled[name] = item(world)
-        else:
-            filled[name] = item
-    return filled
-
-
 def templated(row: Inputs, world: World) -> list[dict]:
     return [fill(template, value, world) for template in row.get for value in HOSTILE_VALUES]
 
@@ -390,19 +350,12 @@ def users(official, staff_user, head_user) -> dict:
     return {"anonymous": None, "official": official, "staff": staff_user, "head": head_user}
 
 
-def _session(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
 @pytest.mark.parametrize("name", sorted(INPUTS))
 def test_hostile_query_strings_never_answer_500(users, name):
     world = World(users)
     row = INPUTS[name]
     url = reverse(name, kwargs=row.kwargs(world))
-    failures = _sweep({role: _session(users[role]) for role in ROLES}, name, url, row, world)
+    failures = _sweep({role: session(users[role]) for role in ROLES}, name, url, row, world)
     assert not failures, f"{len(failures)} server errors:\n" + "\n".join(failures[:25])
 
 
@@ -412,7 +365,7 @@ def test_hostile_api_query_strings_never_answer_500(users, name):
     row = api_inputs(name, world)
     url = reverse(name, kwargs=row.kwargs(world))
     if API_ROWS[name].page:
-        clients = {role: _session(users[role]) for role in ROLES}
+        clients = {role: session(users[role]) for role in ROLES}
     else:
         clients = {role: bearer(users[role]) if users[role] else Client() for role in ROLES}
     failures = _sweep(clients, name, url, row, world)
@@ -512,71 +465,3 @@ def test_a_month_that_is_no_month_is_a_form_error_on_the_monthly_screen(client, 
     assert response.status_code == 200
     assert response.context["form"].errors["month"]
     assert response.context["rows"] == []
-
-
-# --- the admin: every changelist's search, page, order and filters, generated from the registry --------------------
-
-
-def admin_templates(model_admin, request) -> list[Template]:
-    """The changelist's own parameters together, then each filter of the project's own on its own.
-
-    Django refuses a bad value of a field filter as a whole (the ?e=1 redirect), which would hide a
-    project filter tried in the same request; a project filter (SimpleListFilter) reads its value itself.
-    """
-    from django.contrib.admin import SimpleListFilter
-
-    templates: list[Template] = [{"q": H, "p": H, "o": H}]
-    for spec in model_admin.get_changelist_instance(request).filter_specs:
-        if isinstance(spec, SimpleListFilter):
-            templates.append(dict.fromkeys(spec.expected_parameters(), H))
-    if model_admin.date_hierarchy:
-        templates.append({f"{model_admin.date_hierarchy}__year": H, f"{model_admin.date_hierarchy}__month": H})
-    return templates
-
-
-@pytest.fixture
-def admin_users(superuser, batang_barus) -> dict:
-    """The branch administrator, and an operator of Batang Barus given admin access and every view permission."""
-    from django.contrib.auth.models import Permission, User
-
-    from villages.access import ROLE_OFFICIAL
-
-    operator = UserFactory(username="operator.admin", role=ROLE_OFFICIAL, villages=[batang_barus], is_staff=True)
-    operator.user_permissions.add(*Permission.objects.filter(codename__startswith="view_"))
-    return {"superuser": superuser, "official": User.objects.get(pk=operator.pk)}
-
-
-@pytest.mark.parametrize("label", sorted(model._meta.label_lower for model in admin.site._registry))
-def test_hostile_admin_query_strings_never_answer_500(admin_users, rf, label):
-    model = apps.get_model(label)
-    model_admin = admin.site._registry[model]
-    request = rf.get("/")
-    request.user = admin_users["superuser"]
-    world = World({})
-    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
-    queries = [JUNK, *RAW_QUERIES] + [
-        fill(template, value, world) for template in admin_templates(model_admin, request) for value in HOSTILE_VALUES
-    ]
-    clients = {role: _session(user) for role, user in admin_users.items()}
-    failures = []
-    for index, query in enumerate(queries):
-        role = list(clients)[index % len(clients)]
-        _status, problem = _request(clients[role], url, query, {})
-        if problem:
-            failures.append(f"{role} GET {url} {query!r:.160}: {problem}")
-    assert not failures, f"{len(failures)} server errors:\n" + "\n".join(failures[:25])
-
-
-def test_hostile_admin_autocomplete_never_answers_500(admin_users):
-    client = _session(admin_users["official"])
-    url = reverse("admin:autocomplete")
-    failures = []
-    for value in HOSTILE_VALUES:
-        for query in (
-            {"term": value, "app_label": "participants", "model_name": "contribution", "field_name": "participant"},
-            {"term": "a", "app_label": value, "model_name": value, "field_name": value},
-        ):
-            _status, problem = _request(client, url, query, {})
-            if problem:
-                failures.append(f"GET {url} {query!r:.160}: {problem}")
-    assert not failures, "\n".join(failures[:25])
