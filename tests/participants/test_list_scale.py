@@ -4,6 +4,8 @@ trigram index on PostgreSQL, and a whole NIK or KPJ looked up exactly."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -102,3 +104,19 @@ def test_default_order_can_use_its_index(db):
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_sort = off")
     assert "participant_name_id" in Participant.objects.all()[:25].explain()
+
+
+def test_village_choice_renders_as_djangos_own_select(rf, staff_user, batang_barus):
+    from django import forms
+
+    from participants.filters import ParticipantFilter, VillageSelect
+
+    request = rf.get("/participants/", {"village": batang_barus.pk})
+    request.user = staff_user
+    field = ParticipantFilter(request.GET, queryset=Participant.objects.none(), request=request).form["village"]
+    ours = field.as_widget(attrs={"class": "form-select"})
+    assert isinstance(field.field.widget, VillageSelect)
+    django_select = forms.Select(choices=field.field.choices, attrs=field.field.widget.attrs)
+    theirs = django_select.render(field.html_name, field.value(), attrs={"class": "form-select", "id": field.auto_id})
+    assert re.sub(r">\s+<", "><", theirs) == ours
+    assert f'<option value="{batang_barus.pk}" selected>Nagari Batang Barus</option>' in ours
