@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from participants.models import Contribution, Participant, VillageMonthStat
+from participants.parsing import alnum
 from participants.rules import RuleBook, RuleError, contribution_due
 from reconciliation.imports import name_key
 from reconciliation.models import (
@@ -36,6 +37,7 @@ from reconciliation.models import (
     Shape,
     VillageResult,
 )
+from villages.models import Village
 
 CHUNK = 2000
 
@@ -93,6 +95,38 @@ def gather(rows: list[ExtractRow]) -> list[CorePerson]:
     return persons
 
 
+# Words before a village's name that the extract may or may not write.
+VILLAGE_PREFIXES = ("kelurahan", "nagari", "desa", "kel", "nag", "ds")
+
+
+def village_key(written: str) -> str:
+    key = alnum(written)
+    for prefix in VILLAGE_PREFIXES:
+        if key.startswith(prefix) and len(key) > len(prefix) + 2:
+            return key[len(prefix) :]
+    return key
+
+
+class VillageNames:
+    """Every village by code and by name (with or without nagari/desa/kelurahan): a name may name several."""
+
+    def __init__(self):
+        self.by_key: dict[str, set[int]] = defaultdict(set)
+        for pk, code, name in Village.objects.values_list("pk", "code", "name"):
+            self.by_key[code].add(pk)
+            self.by_key[alnum(code)].add(pk)
+            self.by_key[village_key(name)].add(pk)
+
+    def find(self, resolved: int | None, written: str | None) -> tuple[int | None, set[int]]:
+        """The village (when one only) and every village the extract's text may mean."""
+        if resolved:
+            return resolved, {resolved}
+        if not written:
+            return None, set()
+        candidates = self.by_key.get(written.strip()) or self.by_key.get(village_key(written)) or set()
+        return (next(iter(candidates)) if len(candidates) == 1 else None), set(candidates)
+
+
 class Matcher:
     def __init__(self, extract: Extract):
         self.extract = extract
@@ -134,6 +168,7 @@ class Matcher:
         participants = list(Participant.objects.all())
         self.by_nik = {p.nik: p for p in participants}
         self.by_kpj = {p.kpj: p for p in participants if p.kpj}
+        self.villages = VillageNames()
         persons = gather(rows)
         kpj_niks: dict[str, set[str]] = defaultdict(set)
         for person in persons:
@@ -190,7 +225,7 @@ class Matcher:
                 reasons.append(
                     f"Tanggal lahir berbeda: di sini {target.birth_date:%d/%m/%Y}, di sistem inti {birth:%d/%m/%Y}."
                 )
-        core_village = person.value("village_id")
+        core_village, candidates = self.villages.find(person.value("village_id"), person.value("village_text"))
         if reasons:
             village_id = target.village_id if target else core_village
             self.add(
@@ -210,7 +245,7 @@ class Matcher:
                 self.confirmed[core_village] += 1
             return
         self.seen.add(target.pk)
-        self.matched(person, target, core_village)
+        self.matched(person, target, core_village or None, candidates)
 
     def _core_active(self, person: CorePerson) -> bool:
         if self.extract.shape == Shape.PAYMENTS:
@@ -218,9 +253,10 @@ class Matcher:
         last = person.value("month")
         return bool(last and last >= self.reference)
 
-    def matched(self, person: CorePerson, target: Participant, core_village) -> None:
+    def matched(self, person: CorePerson, target: Participant, core_village, candidates: set[int]) -> None:
         before = len(self.findings)
-        if core_village and core_village != target.village_id:
+        # A village name two villages share still says "another village" when neither is the participant's.
+        if candidates and target.village_id not in candidates:
             where = person.value("village_text")
             self.add(
                 FindingKind.OTHER_VILLAGE,

@@ -258,3 +258,18 @@ def test_a_file_without_nik_or_kpj_header(staff_user, branch):
         services.extract_upload(
             user=staff_user, name="e.xlsx", content=xlsx(["A", "B"], [["1", "2"]]), shape="", extract_date=EXTRACT_DAY
         )
+
+
+@pytest.mark.parametrize(
+    ("written", "other_village"),
+    [
+        ("Koto Baru", True),  # four nagari of that name, none of them Batang Barus: another village all the same
+        ("NAGARI BATANG BARUS", False),  # the participant's own, with its kind before it
+        ("Desa Sikalang", True),
+        ("Tidak Dikenal", False),  # a village no one knows: nothing can be said
+    ],
+)
+def test_a_village_named_by_a_shared_or_prefixed_name(branch, staff_user, written, other_village):
+    rows = [[kpj(1), branch.agree.nik, "Ahmad Yani", "202611", "8.400", "", "", written]]
+    extract = upload_and_match(staff_user, xlsx(PAYMENT_HEADERS, rows))
+    assert bool(kinds(extract, FindingKind.OTHER_VILLAGE)) is other_village
