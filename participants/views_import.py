@@ -149,7 +149,7 @@ def _confirm_as_job(request: HttpRequest, batch) -> HttpResponse:
             batch=batch,
             user=request.user,
             correction_reason=request.POST.get("correction_reason", ""),
-            update_rows=[row for row in request.POST.getlist("update") if row.isdigit()],
+            update_rows=[row for row in request.POST.getlist("update") if row.isdecimal()],  # not "²"
             update_all=request.POST.get("update_all") == "1",
         )
     except ImportFileError as error:

@@ -231,3 +231,13 @@ def test_the_admin_rebuilds_the_chosen_villages_statistics_as_a_job(client, supe
     assert (job.status, job.params["village_ids"], job.total) == (Job.Status.DONE, [batang_barus.pk], 1)
     assert job.get_absolute_url() in answer.text
     assert stats_rows() == expected
+
+
+@pytest.mark.parametrize("chosen", ["²", "１２", "-1", "9" * 40, "x"])
+def test_hostile_row_choices_of_a_large_import_are_read_safely(client, official, chosen):
+    client.force_login(official)
+    client.post(reverse("participants:import"), {"file": upload_file(participants_xlsx(LIMIT + 1))})
+    batch = ImportBatch.objects.get()
+    answer = client.post(reverse("participants:import_preview", kwargs={"pk": batch.pk}), {"update": chosen})
+    assert answer.status_code == 302
+    assert Participant.objects.count() == LIMIT + 1  # every row new: nothing to choose, all saved
