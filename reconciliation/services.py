@@ -30,7 +30,7 @@ from participants.months import month_end
 from participants.parsing import alnum
 from participants.rules import RuleBook, RuleError, amount_mismatch, contribution_due, override_reason_text
 from participants.services import participant_register
-from participants.stats import stats_refresh
+from participants.stats_delta import stats_tracking
 from reconciliation.imports import SHAPE_KINDS, sex_from_nik
 from reconciliation.matching import extract_match
 from reconciliation.models import Extract, Finding, FindingKind, HeaderChoice, Shape
@@ -316,7 +316,6 @@ def extract_apply(
             raise PermissionDenied
     now = timezone.now()
     written: dict = {"registered": 0, "kpj": 0, "months": 0, "refused": []}
-    touched: dict[int, datetime.date | None] = {}
     plan = extract_apply_plan(extract=extract, user=user, add_months=False, fill_kpj=fill_kpj, register=register)
     registered = []
     for finding, village in plan.registrations:
@@ -339,12 +338,8 @@ def extract_apply(
             )
         )
         _plan_months(months, extract=extract, missing=missing + [f for found in registered for f in found])
-        written["months"] = _write_months(extract, user, months.months, now, touched)
+        written["months"] = _write_months(extract, user, months.months, now)
         written["refused"] += [f"{f.name} {f.month:%m/%Y}: {why}" for f, why in months.refused]
-    if touched:
-        # One refresh of the statistics for every village touched, from its earliest month written.
-        since = min(month for month in touched.values() if month)
-        stats_refresh(village_ids=touched.keys(), since=since)
     if written["registered"] or written["kpj"] or written["months"]:
         extract.status = Extract.Status.APPLIED
     extract.applications = [
@@ -428,7 +423,9 @@ def _months_of_registered(extract: Extract, finding: Finding, participant: Parti
     ]
 
 
-def _write_months(extract: Extract, user, months, now, touched: dict) -> int:
+def _write_months(extract: Extract, user, months, now) -> int:
+    """The chosen months in bulk, each with its history reason; the statistics change by the difference they make
+    to their participants (`stats_delta.stats_tracking`), never by rebuilding a village."""
     contributions = []
     for finding, amount, reason in months:
         row = _payment_row(extract, finding)
@@ -444,8 +441,7 @@ def _write_months(extract: Extract, user, months, now, touched: dict) -> int:
         contribution.full_clean(validate_unique=False, validate_constraints=False)
         contribution._change_reason = reason
         contributions.append(contribution)
-        village_id = finding.participant.village_id
-        touched[village_id] = min(filter(None, (touched.get(village_id), finding.month)))
-    bulk_create_with_history(contributions, Contribution, batch_size=500, default_user=user)
+    with stats_tracking(participant_ids={contribution.participant_id for contribution in contributions}):
+        bulk_create_with_history(contributions, Contribution, batch_size=500, default_user=user)
     Finding.objects.filter(pk__in=[finding.pk for finding, _, _ in months if finding.pk]).update(applied_at=now)
     return len(contributions)
