@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.http import require_GET
 
 from core.formatting import format_datetime, format_month
 from dashboards.exports import FORMATS, export_response
@@ -32,6 +33,7 @@ def _entries(request: HttpRequest) -> tuple[OfficialEntriesForm, datetime.date, 
 
 
 @login_required
+@require_GET
 def official_entries_page(request: HttpRequest) -> HttpResponse:
     form, month, _description, rows = _entries(request)
     query = f"?{request.GET.urlencode()}" if request.GET else ""
@@ -63,6 +65,7 @@ def official_entries_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def official_entries_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404("Format tidak dikenal.")
