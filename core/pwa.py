@@ -37,6 +37,7 @@ SHELL = (
     "django_htmx/htmx-2.min.js",
     "css/app.css",
     "js/participants.js",
+    "js/monthly.js",
     "js/offline/page.js",
     "js/offline/store.js",
     "js/offline/entries.js",

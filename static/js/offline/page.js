@@ -120,7 +120,6 @@
     current = { ...current, official: pages.length > 0 };
     await Store.setMeta("current", current);
     if (!current.official) return;
-    wireForms();
     try {
       const response = await fetch(settings.rules, { credentials: "same-origin", headers: { Accept: "application/json" } });
       if (response.ok) await Store.setMeta("rules", await response.json());
@@ -240,6 +239,7 @@
       form.querySelectorAll("input[name=paid]:checked").forEach((box) => {
         box.checked = false;
         box.disabled = true;
+        box.dispatchEvent(new Event("change", { bubbles: true }));  // the sticky bar's count
         box.closest("li").querySelector("label").append(element("span", "badge text-bg-warning ms-1", "menunggu kirim"));
       });
     } else {
@@ -265,10 +265,11 @@
       form.addEventListener("submit", (event) => {
         const token = form.querySelector("[name=csrfmiddlewaretoken]");
         if (token && cookie("csrftoken")) token.value = cookie("csrftoken");  // a cached page's token may be old
-        if (!current || !current.official) return;
         if (navigator.onLine && !editingId()) return;  // online: the form posts as usual (the worker keeps it if the network fails)
         event.preventDefault();
-        keep(form, event.submitter);
+        const submitter = event.submitter;
+        // Sent before this script finished starting: decide once it knows whether the user is an official.
+        started.then(() => (current && current.official ? keep(form, submitter) : HTMLFormElement.prototype.submit.call(form)));
       });
       if (form.dataset.offline === "contribution") {
         form.addEventListener("change", (event) => {
@@ -369,7 +370,6 @@
     }
     current = { user, csrf: csrfToken(), official: Boolean(previous && previous.user === user && previous.official) };
     await Store.setMeta("current", current);
-    if (current.official) wireForms();
     document.getElementById("offline-send")?.addEventListener("click", () => sendNow(true));
     document.body.addEventListener("htmx:beforeRequest", (event) => {
       if (!navigator.onLine) event.preventDefault();  // no signal: the payment form prices months itself
@@ -392,5 +392,6 @@
     document.body.dataset.offlineStarted = "1";
   }
 
-  start();
+  wireForms();  // at once, so that a form sent before the start below is still kept
+  const started = start().catch(() => undefined);
 })();
