@@ -11,7 +11,8 @@
 # 4. checks that every registration and contribution locust saw accepted is in the database;
 # 5. prints throughput, p50/p95 latency and errors, overall and per page (Markdown), and keeps
 #    locust's CSV files and gunicorn's log in $LOADTEST_OUT (default: a fresh directory in /tmp).
-# Only 127.0.0.1 is contacted. Set LOADTEST_KEEP_DB=1 to reuse an already seeded database.
+# Only 127.0.0.1 is contacted. Set LOADTEST_KEEP_DB=1 to reuse an already seeded database;
+# LOADTEST_DATABASE and LOADTEST_PORT choose another database and port (two runs on one machine).
 #
 # At scale: LOADTEST_TEMPLATE=bench200k copies that database (made by generate_benchmark_data, e.g. with
 # --largest-village 23000) instead of seeding the demo, and LOADTEST_LARGEST_SHARE=0.2 puts 20 % of the
@@ -23,8 +24,8 @@ cd "$(dirname "$0")/.."
 users="${1:-50}"
 duration="${2:-3m}"
 server="${LOADTEST_SERVER:-postgres://postgres@127.0.0.1:5432}"
-database=desa_sadar_load
-port=8001
+database="${LOADTEST_DATABASE:-desa_sadar_load}"
+port="${LOADTEST_PORT:-8001}"
 out="${LOADTEST_OUT:-$(mktemp -d /tmp/desa-sadar-load.XXXXXX)}"
 mkdir -p "$out"
 bin=.venv/bin
@@ -51,9 +52,14 @@ if [ "${LOADTEST_KEEP_DB:-0}" != "1" ]; then
   fi
 fi
 $bin/python loadtest/accounts.py prepare "$out/accounts.json"
-$bin/python manage.py collectstatic --no-input -v0
+# LOADTEST_KEEP_STATIC=1 keeps the static files already collected (collecting compresses them all again).
+[ "${LOADTEST_KEEP_STATIC:-0}" = "1" ] || $bin/python manage.py collectstatic --no-input -v0
 
 echo "== gunicorn on 127.0.0.1:$port"
+if curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then
+  echo "127.0.0.1:$port already answers (another server): choose LOADTEST_PORT" >&2
+  exit 2
+fi
 LOG_LEVEL=INFO $bin/gunicorn -c gunicorn.conf.py --bind "127.0.0.1:$port" >"$out/gunicorn.log" 2>&1 &
 gunicorn_pid=$!
 trap 'kill "$gunicorn_pid" 2>/dev/null || true; wait "$gunicorn_pid" 2>/dev/null || true' EXIT

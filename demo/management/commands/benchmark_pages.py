@@ -59,9 +59,10 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, default=5)
         parser.add_argument("--village", default="13.02.07.2006", help="Kode desa untuk halaman desa.")
         parser.add_argument("--full", action="store_true", help="Juga halaman sepele, daftar peserta dan penyimpanan.")
+        parser.add_argument("--no-writes", action="store_true", help="Dengan --full: tanpa penyimpanan.")
         parser.add_argument("--server", default="", help="Ukur lewat HTTP ke server ini, mis. http://127.0.0.1:8004.")
 
-    def handle(self, *args, runs: int, village: str, full: bool, server: str, **options) -> None:
+    def handle(self, *args, runs: int, village: str, full: bool, server: str, no_writes: bool, **options) -> None:
         self.runs = runs
         target = Village.objects.select_related("district__regency").filter(code=village).first()
         if target is None:
@@ -77,7 +78,7 @@ class Command(BaseCommand):
             client = Client(HTTP_HOST=settings.ALLOWED_HOSTS[0] if settings.ALLOWED_HOSTS else "localhost")
             client.force_login(user)
         pages = self._pages(target, full=full)
-        writes = self._writes(runs + 1) if full else []
+        writes = self._writes(runs + 1) if full and not no_writes else []
         self._header()
         timings = {label: [] for label, _url in pages} | {label: [] for label, _write in writes}
         for _label, url in pages:  # warm up, and refuse a broken page before timing anything
