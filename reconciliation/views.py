@@ -3,6 +3,8 @@ village), the lists and their exports, and the application. Thin: reads in `sele
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +23,7 @@ from villages.access import is_branch_user
 from villages.models import Village
 
 PER_PAGE = 50
+VILLAGE_CODE = re.compile(r"\d{2}(\.\d{2}){2}\.\d{4}")
 REGISTER_SHOWN = 50  # each row carries a select of every village: more are registered with "register_known"
 
 
@@ -138,9 +141,12 @@ def result(request: HttpRequest, pk) -> HttpResponse:
 
 
 def _list_filters(request: HttpRequest) -> tuple[str | None, str | None]:
+    """The list's kind and village (a Kemendagri code or "belum"); anything else is no filter."""
     kind = request.GET.get("kind")
-    village = request.GET.get("village") or None
-    return (kind if kind in FindingKind.values else None), (village[:20] if village else None)
+    village = request.GET.get("village") or ""
+    if village != selectors.UNPLACED and not VILLAGE_CODE.fullmatch(village):
+        village = ""
+    return (kind if kind in FindingKind.values else None), (village or None)
 
 
 @login_required
