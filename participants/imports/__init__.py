@@ -27,7 +27,8 @@ To add a kind (a core-system extract to reconcile, a village's resident list):
    - `classify(results)`: per chunk, compare with the database and earlier rows, set each row's
      status (new, updated, unchanged, error) and the object to write,
    - `apply(results)`: write a chunk's new and updated rows (`kinds.write_with_history` keeps the
-     audit history), and `finish()` for what follows the last chunk;
+     audit history; a `RefreshesStatistics` kind calls `self.write(results, model=...)`, which also adds
+     the chunk's difference to the statistics), and `finish()` for what follows the last chunk;
    and, for its template, `template_choices()` and `column_hints()`.
 3. List the class in `batch.KINDS`. The upload, preview, confirmation, template and rejected-rows
    views (`participants/views_import.py`) serve every kind listed there: add its upload URL to
