@@ -13,11 +13,27 @@ from django.utils import timezone
 
 from participants.models import Contribution, Participant
 from participants.months import add_months, month_start
-from tests.e2e.conftest import login
+from tests.e2e.conftest import _watched_page, login
 from tests.e2e.test_mobile import WIDTH, assert_fits
 from tests.factories import ContributionFactory, ParticipantFactory
 
 HEIGHT = 740
+PHONE = {"viewport": {"width": WIDTH, "height": HEIGHT}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+
+
+@pytest.fixture
+def phone_page(request, browser, live_server, console_problems) -> Iterator:
+    """The e2e conftest's 360 × 740 phone, with service workers blocked: these pages are tested online, and the
+    offline app's background fetches would run beside the test's requests on the live server's one SQLite
+    connection (tests/e2e/test_offline.py tests the offline app)."""
+    yield from _watched_page(request, browser, live_server, console_problems, service_workers="block", **PHONE)
+
+
+def sign_in(page, username: str) -> None:
+    """Log in, and let the landing page's own requests finish before the test's next one (the live server
+    shares one SQLite connection between its threads)."""
+    login(page, username)
+    page.wait_for_load_state("networkidle")
 
 
 def _in_view(locator) -> bool:
@@ -45,7 +61,7 @@ def villagers(batang_barus):
 def test_monthly_screen_search_filter_tick_and_save_exactly_the_ticked(phone_page, official, villagers):
     page = phone_page
     month = month_start(timezone.localdate())
-    login(page, official.username)
+    sign_in(page, official.username)
     assert_fits(page, f"/participants/contributions/monthly/?month={month:%m/%Y}")
     listing = page.get_by_test_id("monthly-list")
     bar = page.get_by_test_id("save-bar")
@@ -90,7 +106,7 @@ def test_monthly_screen_search_filter_tick_and_save_exactly_the_ticked(phone_pag
 def test_monthly_screen_keeps_ticks_when_a_participant_is_opened(phone_page, official, villagers):
     page = phone_page
     month = month_start(timezone.localdate())
-    login(page, official.username)
+    sign_in(page, official.username)
     url = f"/participants/contributions/monthly/?month={month:%m/%Y}"
     page.goto(url)
     page.get_by_test_id("monthly-list").locator("label", has_text="Koto 05").click()
@@ -114,7 +130,7 @@ def test_follow_up_list_is_cards_with_the_months_due_and_whatsapp_in_view(phone_
     )
     for offset in range(8, 1, -1):
         ContributionFactory(participant=worker, month=add_months(today, -offset))
-    login(page, official.username)
+    sign_in(page, official.username)
     assert_fits(page, f"/villages/{batang_barus.code}/")
     card = page.get_by_test_id("follow-up-cards").locator("li").first
     assert "Nurhayati" in card.inner_text()
@@ -127,14 +143,7 @@ def test_follow_up_list_is_cards_with_the_months_due_and_whatsapp_in_view(phone_
 @pytest.fixture
 def english_phone(browser, live_server) -> Iterator:
     """A 360 px phone whose browser asks for English (en-US): the page must not answer in English."""
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="en-US",
-        viewport={"width": WIDTH, "height": HEIGHT},
-        is_mobile=True,
-        has_touch=True,
-        device_scale_factor=2,
-    )
+    context = browser.new_context(base_url=live_server.url, locale="en-US", service_workers="block", **PHONE)
     context.set_default_timeout(10_000)
     page = context.new_page()
     errors: list[str] = []
@@ -147,7 +156,7 @@ def english_phone(browser, live_server) -> Iterator:
 def test_anev_score_3_comma_5_typed_in_an_english_browser_saves_3_5(english_phone, staff_user, programme):
     page = english_phone
     evaluation = programme.evaluations.get(village__code="13.02.07.2006")
-    login(page, staff_user.username)
+    sign_in(page, staff_user.username)
     assert_fits(page, f"/evaluations/village/{evaluation.pk}/")
     page.locator("summary", has_text="Sesuaikan skor keterikatan").click()
     score = page.locator("#id_keterikatan-score")
@@ -161,7 +170,7 @@ def test_anev_score_3_comma_5_typed_in_an_english_browser_saves_3_5(english_phon
 
 
 def test_masked_niks_on_the_participant_list_tell_two_people_apart(phone_page, official, villagers):
-    login(phone_page, official.username)
+    sign_in(phone_page, official.username)
     assert_fits(phone_page, "/participants/?q=Rahmat")
     cells = phone_page.locator("main table tbody tr").all_inner_texts()
     rahmat = [text for text in cells if "Rahmat Hidayat" in text]
@@ -175,7 +184,7 @@ def test_completeness_per_official_fits_a_phone_and_names_each_official(phone_pa
     page = phone_page
     worker = ParticipantFactory(village=batang_barus, name="Warga Baru")
     Participant.history.filter(id=worker.pk).update(history_user=official)
-    login(page, staff_user.username)
+    sign_in(page, staff_user.username)
     page.goto("/")
     with page.expect_navigation():
         page.get_by_test_id("official-entries-link").click()
