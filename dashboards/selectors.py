@@ -22,7 +22,7 @@ from indicators.facts import Facts
 from participants.coverage import (
     COHORT_OFFSETS,
 )
-from participants.models import Claim, Contribution, Participant, VillageMonthStat
+from participants.models import Claim, Contribution, VillageMonthStat
 from participants.months import add_months, month_start, months_between
 from villages.models import Commitment, CommitmentState, Village
 
@@ -370,7 +370,9 @@ def jorong_paid_shares(*, village: Village, months: list[datetime.date]) -> list
     """
     aggregates = {}
     for index, month in enumerate(months):
-        enrolled = Q(pk__in=Participant.objects.filter(village=village).enrolled_in(month).values("pk"))
+        # `enrolled_in(month)` as a condition on the row itself: a subquery per month cost seconds in a village
+        # of 23,000 participants.
+        enrolled = Q(enrolled_on__lt=add_months(month, 1)) & (Q(exit_date__isnull=True) | Q(exit_date__gte=month))
         paid = Exists(Contribution.objects.filter(participant=OuterRef("pk"), month=month))
         aggregates[f"enrolled_{index}"] = Count("pk", filter=enrolled)
         aggregates[f"paid_{index}"] = Count("pk", filter=enrolled & Q(paid))
