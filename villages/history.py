@@ -29,6 +29,7 @@ class HistoryEntry:
     action: str
     subject: str
     changes: list[Change]
+    reason: str = ""  # why, or through what: a correction's reason, an import's file, "API"
 
 
 def _shown(record, field: models.Field, related: dict) -> str:
@@ -93,6 +94,7 @@ def history_entries(
                 action=ACTIONS.get(record.history_type, record.history_type),
                 subject=subject(record),
                 changes=changes,
+                reason=record.history_change_reason or "",
             )
         )
         previous = record

@@ -116,3 +116,11 @@ def test_a_form_write_has_no_api_mark(client, official, worker):
     response = client.post(reverse("participants:contribution_create", kwargs={"pk": worker.pk}), body)
     assert response.status_code == 302
     assert worker.contributions.get().history.get().history_change_reason in ("", None)
+
+
+def test_the_participant_page_shows_the_source_and_reason_of_each_change(client, staff_api, staff_user, worker):
+    body = payment(worker, OLD_MONTH, correction_reason="kuitansi 0412")
+    assert staff_api.post(contributions_url(worker), body, format="json").status_code == 201
+    client.force_login(staff_user)
+    page = client.get(reverse("participants:detail", kwargs={"pk": worker.pk})).content.decode()
+    assert "API; Koreksi staf: kuitansi 0412" in page
