@@ -182,55 +182,62 @@ class _Graces:
 
 
 def _add_rows(totals: dict[tuple[int, int], list[int]], state: State, sign: int, horizon: int, graces: _Graces):
-    """Add `sign` times the participant's contribution to every column of every (village, month index) row."""
+    """Add `sign` times the participant's contribution to every column of every (village, month index) row.
+
+    The inner loop runs once per participant-month of every bulk write: column positions are looked up once,
+    the status once per unpaid run and grace (`_status`, `_lapses`)."""
     first = _index(state.enrolled_on)
     last = horizon if state.exit_date is None else min(horizon, _index(state.exit_date))
     exit_index = None if state.exit_date is None else _index(state.exit_date)
     paid = dict(state.paid)
     apparatus = state.occupation == Occupation.APPARATUS
     funding = _FUNDING_COLUMN.get(state.funding_source)
-    width = len(STAT_COLUMNS)
-    c = _COLUMN
+    village, width = state.village_id, len(STAT_COLUMNS)
+    enrolled, active, amount_column = _COLUMN["enrolled"], _COLUMN["active"], _COLUMN["contribution_amount"]
+    awaiting, lapsed = _STATUS_COLUMN[CoverageStatus.AWAITING], _COLUMN["lapsed"]
+    retained = [(lag, _COLUMN[f"retained_{lag}"]) for lag in RETENTION_LAGS]
     last_paid = previous_lapse = None
     for month in range(first, last + 1):
-        row = totals.get((state.village_id, month))
+        row = totals.get((village, month))
         if row is None:
-            row = totals[(state.village_id, month)] = [0] * width
-        row[c["enrolled"]] += sign
+            row = totals[(village, month)] = [0] * width
+        row[enrolled] += sign
         amount = paid.get(month)
         if amount is not None:
             last_paid = month
-            row[c["active"]] += sign
-            row[c["contribution_amount"]] += sign * amount
+            row[active] += sign
+            row[amount_column] += sign * amount
             if funding is not None:
                 row[funding] += sign
             if apparatus:
-                row[c["apparatus_active"]] += sign
-            for lag in RETENTION_LAGS:
+                row[_COLUMN["apparatus_active"]] += sign
+            for lag, column in retained:
                 if month - lag >= first and month - lag in paid:
-                    row[c[f"retained_{lag}"]] += sign
+                    row[column] += sign
         else:
             run = None if last_paid is None else month - last_paid
-            status = _status(run, graces[month])
-            row[_STATUS_COLUMN[status]] += sign
-            if status == CoverageStatus.AWAITING:
-                row[c["awaiting_months"]] += sign * (month - first)
+            column = _STATUS_COLUMN[_status(run, graces[month])]
+            row[column] += sign
+            if column == awaiting:
+                row[_COLUMN["awaiting_months"]] += sign * (month - first)
             elif run is not None and _lapses(run, graces[month], graces[month - 1]):
-                row[c["lapsed"]] += sign
+                row[lapsed] += sign
                 if previous_lapse is not None and month - previous_lapse in _AGAIN_COLUMN:
                     row[_AGAIN_COLUMN[month - previous_lapse]] += sign
                 previous_lapse = month
-        if month == first:
-            row[c["new_enrolments"]] += sign
-            if state.funding_source == FundingSource.SELF:
-                row[c["new_self_funded"]] += sign
-            for offset in COHORT_OFFSETS:
-                if first + offset <= last and first + offset in paid:
-                    row[c[f"cohort_active_{offset}"]] += sign
-        if month == exit_index:
-            row[c["exits"]] += sign
         if apparatus:
-            row[c["apparatus_registered"]] += sign
+            row[_COLUMN["apparatus_registered"]] += sign
+    if first > last:
+        return
+    row = totals[(village, first)]
+    row[_COLUMN["new_enrolments"]] += sign
+    if state.funding_source == FundingSource.SELF:
+        row[_COLUMN["new_self_funded"]] += sign
+    for offset in COHORT_OFFSETS:
+        if first + offset <= last and first + offset in paid:
+            row[_COLUMN[f"cohort_active_{offset}"]] += sign
+    if exit_index is not None and exit_index <= last:
+        totals[(village, exit_index)][_COLUMN["exits"]] += sign
 
 
 # --- applying a difference ----------------------------------------------------------------------------------------
