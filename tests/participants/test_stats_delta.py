@@ -13,6 +13,7 @@ DATABASE_URL); the concurrent writers are in `test_stats_delta_concurrency.py`.
 from __future__ import annotations
 
 import datetime
+import io
 
 import pytest
 import time_machine
@@ -21,11 +22,14 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from openpyxl import Workbook
 
 from participants import services
-from participants.models import Contribution, FundingSource, Occupation, Participant, VillageMonthStat
+from participants.imports import import_confirm, import_upload
+from participants.models import Contribution, FundingSource, ImportBatch, Occupation, Participant, VillageMonthStat
 from participants.months import add_months, month_start
 from participants.stats import STAT_COLUMNS, stats_refresh
+from tests.builders import PARTICIPANT_HEADERS
 from tests.factories import BATANG_BARUS, SIKALANG, ParticipantFactory, make_nik
 from villages.models import Village
 
@@ -302,3 +306,78 @@ def test_a_payment_and_a_registration_cost_the_same_queries_in_any_village(staff
     # statistics: the grace and one upsert.
     assert queries_of(lambda: world.register(0, 10, 3, False, False)) == 27
     assert_equals_rebuild([village.pk])
+
+
+# --- the imports --------------------------------------------------------------------------------------------------
+
+
+def workbook(rows: list[list]) -> bytes:
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    output = io.BytesIO()
+    book.save(output)
+    return output.getvalue()
+
+
+def test_imports_add_their_difference_chunk_by_chunk(staff_user, batang_barus, sikalang):
+    """A participant import (new workers, and changed enrolment dates and funding sources of known ones) and a
+    contribution import (months around the current one) leave the table a rebuild would build."""
+    world = World(staff_user, [batang_barus, sikalang])
+    for back in (2, 14, 40):
+        world.register(0, back, 9, False, False)
+    for participant in Participant.objects.all():
+        world._pay(participant, add_months(CURRENT, -2), 3)
+    known = list(Participant.objects.order_by("pk"))
+    people = [PARTICIPANT_HEADERS]
+    for person in known[:2]:
+        people.append(
+            [
+                person.nik,
+                person.name,
+                "L",
+                f"{person.birth_date:%d/%m/%Y}",
+                "Petani",
+                "1.500.000",
+                "APB Desa",
+                f"{person.enrolled_on - datetime.timedelta(days=40):%d/%m/%Y}",
+            ]
+        )
+    for serial in range(900, 905):
+        birth = datetime.date(1985, 3, 14)
+        people.append(
+            [
+                make_nik(birth_date=birth, sex="L", serial=serial),
+                f"Warga {serial}",
+                "L",
+                "14/03/1985",
+                "Petani",
+                "1.500.000",
+                "Mandiri",
+                f"{add_months(CURRENT, -(serial % 7)):%d/%m/%Y}",
+            ]
+        )
+    batch = import_upload(
+        user=staff_user,
+        kind=ImportBatch.Kind.PARTICIPANTS,
+        name="peserta.xlsx",
+        content=workbook(people),
+        village=batang_barus,
+    )
+    written = import_confirm(batch=batch, user=staff_user, update_all=True)
+    assert (written["new"], written["updated"]) == (5, 2), written
+    months = [["NIK", "Bulan", "Jumlah", "Tanggal Bayar", "Saluran", "Sumber Dana", "Alasan"]]
+    for person in Participant.objects.order_by("pk"):
+        for offset in (-1, 0, 1):
+            month = add_months(CURRENT, offset)
+            months.append([person.nik, f"{month:%m/%Y}", "20.000", "16/03/2026", "Agen PERISAI", "Mandiri", "uji"])
+    batch = import_upload(
+        user=staff_user,
+        kind=ImportBatch.Kind.CONTRIBUTIONS,
+        name="iuran.xlsx",
+        content=workbook(months),
+        village=batang_barus,
+    )
+    written = import_confirm(batch=batch, user=staff_user, update_all=True)
+    assert written["new"] == 17, written  # months already paid are refused (a correction is the one way)
+    assert_equals_rebuild([batang_barus.pk, sikalang.pk])
