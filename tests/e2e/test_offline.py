@@ -132,6 +132,7 @@ def test_entries_made_offline_reach_the_database_once_after_a_restart(browser, l
     with phone(browser, live_server, profile, problems) as (context, page):
         context.set_offline(True)
         page.goto("/offline/")
+        page.locator("body[data-offline-started='1']").wait_for(state="attached")
         assert page.get_by_test_id("offline-item").count() == 5
         context.set_offline(False)
         page.evaluate("window.dispatchEvent(new Event('online'))")
@@ -172,6 +173,7 @@ def test_a_nik_registered_meanwhile_comes_back_to_fix_with_the_server_s_message(
         page.goto("/offline/")
         page.locator("body[data-offline-fix='1']").wait_for(state="attached")
         item = page.locator("[data-testid=offline-item][data-status=fix]")
+        item.wait_for()
         assert "NIK ini sudah terdaftar" in item.inner_text()
         assert "perlu diperbaiki" in page.get_by_test_id("offline-count").inner_text()
         # The official corrects the NIK (it was her sister) and sends it again.
