@@ -64,3 +64,13 @@ def test_password_change(client, official):
 def test_password_change_requires_login(client, db):
     response = client.get(reverse("password_change"))
     assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_a_username_longer_than_any_is_a_form_error_and_logs_nothing(client, db):
+    """Found by the POST bad-input suite: 5000 characters reached django-axes' log (255): a 500 on PostgreSQL."""
+    from axes.models import AccessAttempt, AccessFailureLog
+
+    response = client.post(reverse("login"), {"username": "x" * 5000, "password": "salah"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["username"]
+    assert not AccessAttempt.objects.exists() and not AccessFailureLog.objects.exists()
