@@ -12,7 +12,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -102,7 +102,20 @@ class ParticipantQuerySet(models.QuerySet):
         )
 
 
-class Participant(models.Model):
+class SavedWithItsStatistics(models.Model):
+    """A save and the difference it makes to the statistics in one transaction, also when the caller opened
+    none: `participants.signals` locks the participant's row before the save and applies the difference
+    after it (a lock outside a transaction is refused by PostgreSQL)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
+            super().save(*args, **kwargs)
+
+
+class Participant(SavedWithItsStatistics):
     class ExitReason(models.TextChoices):
         DIED = "meninggal", _("Meninggal")
         MOVED = "pindah", _("Pindah")
@@ -212,7 +225,7 @@ class ContributionQuerySet(models.QuerySet):
         return self.filter(participant__village__in=Village.objects.for_user(user))
 
 
-class Contribution(models.Model):
+class Contribution(SavedWithItsStatistics):
     """One paid month of one participant (iuran)."""
 
     class Channel(models.TextChoices):

@@ -381,3 +381,23 @@ def test_imports_add_their_difference_chunk_by_chunk(staff_user, batang_barus, s
     written = import_confirm(batch=batch, user=staff_user, update_all=True)
     assert written["new"] == 17, written  # months already paid are refused (a correction is the one way)
     assert_equals_rebuild([batang_barus.pk, sikalang.pk])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_save_outside_any_transaction_still_follows_the_statistics(batang_barus):
+    """A plain save with autocommit on (a shell, a script, a test's factory beside a live server): the row lock
+    and the difference run in the save's own transaction instead of failing on PostgreSQL."""
+    participant = ParticipantFactory(village=batang_barus, enrolled_on=datetime.date(2025, 6, 1))
+    assert connection.get_autocommit()
+    Contribution(
+        participant=participant,
+        month=CURRENT,
+        amount=16_800,
+        paid_on=datetime.date(2026, 3, 3),
+        channel=Contribution.Channel.BANK,
+        funding_source=FundingSource.SELF,
+    ).save()
+    participant.name = "Nama Baru"
+    participant.save()
+    assert VillageMonthStat.objects.get(village=batang_barus, month=CURRENT).active == 1
+    assert_equals_rebuild([batang_barus.pk])
