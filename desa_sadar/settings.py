@@ -267,6 +267,8 @@ SPECTACULAR_SETTINGS = {
         "VillageKindEnum": "villages.models.Village.Kind",
         "ActivityKindEnum": "villages.models.Activity.Kind",
         "ProgrammeEnum": "participants.models.Programme",
+        "FundingSourceEnum": "participants.models.FundingSource",
+        "FundingScopeEnum": "participants.rules.Scope",
     },
 }
 
