@@ -315,6 +315,8 @@ class ImportBatch(models.Model):
         PARTICIPANTS = "peserta", _("Peserta")
         CONTRIBUTIONS = "iuran", _("Iuran")
         RESIDENTS = "penduduk", _("Data penduduk")
+        CORE_PARTICIPANTS = "inti_pst", _("Ekstrak sistem inti: peserta")
+        CORE_PAYMENTS = "inti_iuran", _("Ekstrak sistem inti: iuran")
 
     class Status(models.TextChoices):
         PREVIEW = "pratinjau", _("Pratinjau")

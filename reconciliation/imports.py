@@ -24,7 +24,7 @@ from participants.imports.contribution_rows import CHANNEL_WORDS
 from participants.imports.kinds import ImportKind, RowResult
 from participants.imports.participant_rows import VillageLookup
 from participants.imports.reading import ImportFileError, Table
-from participants.models import Contribution, Sex, nik_problems
+from participants.models import Contribution, ImportBatch, Sex, nik_problems
 from participants.parsing import NikProblem, alnum, parse_choice, parse_digits, parse_nik, parse_sex
 
 KPJ = Column(
@@ -255,7 +255,7 @@ class ExtractRows(ImportKind):
 class CoreParticipantRows(ExtractRows):
     """A participant list: one row per participant as the core system holds them."""
 
-    key = "inti_pst"
+    key = ImportBatch.Kind.CORE_PARTICIPANTS.value
     shape = "peserta"
     sheet_title = "Peserta sistem inti"
     columns = (
@@ -312,7 +312,7 @@ class CoreParticipantRows(ExtractRows):
 class CorePaymentRows(ExtractRows):
     """A payment list: one row per participant and paid month."""
 
-    key = "inti_iuran"
+    key = ImportBatch.Kind.CORE_PAYMENTS.value
     shape = "iuran"
     sheet_title = "Iuran sistem inti"
     columns = (

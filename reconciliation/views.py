@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.pagination import paginate
+from core.parsing import parse_id
 from core.spreadsheets import spreadsheet_response
 from participants.imports import ImportFileError
 from reconciliation import exports, selectors, services
@@ -189,8 +190,9 @@ def _apply_choices(request: HttpRequest, extract: Extract) -> tuple[bool, bool, 
         for finding in candidates.exclude(village=None).select_related("village"):
             register[finding.pk] = finding.village
     for name, value in request.POST.items():
-        if name.startswith("daftar_") and name[7:].isdigit() and value in villages:
-            register[int(name[7:])] = villages[value]
+        finding = parse_id(name.removeprefix("daftar_")) if name.startswith("daftar_") else None
+        if finding is not None and value in villages:
+            register[finding] = villages[value]
     wanted = set(candidates.filter(pk__in=list(register)).values_list("pk", flat=True))
     register = {pk: village for pk, village in register.items() if pk in wanted}
     return request.POST.get("add_months") == "1", request.POST.get("fill_kpj") == "1", register

@@ -251,13 +251,6 @@ SERVICE_RULES = {
 }
 
 
-# Known defects of other parts, reported to the lead, left out of the rules until their fix lands (field: why).
-KNOWN_DEFECTS = {
-    ("participants.ImportBatch", "kind"): "the reconciliation's batches are of kinds ImportBatch.Kind does not list "
-    "(inti_iuran...): the choices need a participants migration",
-}
-
-
 @dataclass
 class Violation:
     label: str
@@ -280,10 +273,7 @@ def rule_violations(changes: dict[str, set]) -> list[Violation]:
             try:
                 row.full_clean(validate_unique=False, validate_constraints=False)
             except ValidationError as error:
-                errors = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-                errors = {name: texts for name, texts in errors.items() if (label, name) not in KNOWN_DEFECTS}
-                if errors:
-                    problems.append(errors)
+                problems.append(error.message_dict if hasattr(error, "error_dict") else {None: error.messages})
             rule = SERVICE_RULES.get(label)
             problems += [f"{field}: {message}" for field, message in (rule(row) if rule else {}).items() if message]
             if problems:
