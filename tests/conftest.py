@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.core.cache import cache
 
 from tests.factories import BATANG_BARUS, SIKALANG, UserFactory, village
 from villages.access import ROLE_HEAD, ROLE_OFFICIAL, ROLE_STAFF
@@ -22,6 +23,16 @@ def _test_settings(settings, tmp_path):
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
     settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle(settings):
+    """API throttle counts live in the cache: every test (the API's, the bad-input suites') starts with none
+    and a budget no test reaches by accident; a throttling test sets its own rate."""
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"api": "10000/minute"}}
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -5,22 +5,12 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from api.services import token_create
 from participants.months import add_months, month_start
 from tests.factories import ContributionFactory, ParticipantFactory
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle(settings):
-    """Throttle counts live in the cache: start each test with none, and a budget no test reaches by accident."""
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"api": "10000/minute"}}
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def bearer(user) -> APIClient:
