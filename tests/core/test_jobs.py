@@ -142,7 +142,7 @@ def test_anonymous_users_are_sent_to_login(client, staff_user):
         assert client.get(url).url.startswith(reverse("login"))
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_broker_that_cannot_be_reached_fails_the_job_not_the_request(settings, staff_user, caplog):
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
     job = job_start(kind="tests.make_users", owner=staff_user, params={"names": ["g1"]})

@@ -383,7 +383,7 @@ def test_imports_add_their_difference_chunk_by_chunk(staff_user, batang_barus, s
     assert_equals_rebuild([batang_barus.pk, sikalang.pk])
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_save_outside_any_transaction_still_follows_the_statistics(batang_barus):
     """A plain save with autocommit on (a shell, a script, a test's factory beside a live server): the row lock
     and the difference run in the save's own transaction instead of failing on PostgreSQL."""
