@@ -7,6 +7,9 @@
   they fail instead.
 - The live server needs a transactional database; `serialized_rollback` puts back the regions, groups
   and rates the migrations load, which a transactional test would otherwise flush away.
+- On SQLite the live server answers one request at a time: its threads would share the one in-memory
+  connection, and the offline app's service worker fetches pages beside the page itself (seen: three
+  requests deadlocked on it). On PostgreSQL each request thread has its own connection.
 """
 
 from __future__ import annotations
@@ -17,6 +20,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -30,6 +36,18 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+class OneRequestAtATime(WSGIServer):
+    """The live server without threads (it answers `Connection: close`, so no browser connection waits)."""
+
+    def __init__(self, *args, connections_override=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+
+
+if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    LiveServerThread.server_class = OneRequestAtATime
+
 RESULTS_DIR = Path(__file__).resolve().parents[2] / "test-results"
 PASSWORD = "rahasia-123"  # tests.factories.UserFactory's password
 
