@@ -21,6 +21,7 @@ import datetime
 from io import BytesIO
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -34,7 +35,19 @@ from villages.models import Denominator, OccupationCode, Resident
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+# The import date is the branch's (Asia/Jakarta) today: the test runs at a fixed moment, so that "15 today" holds
+# however late in the day (UTC) it runs.
+NOW = datetime.datetime(2026, 11, 14, 10, 0, tzinfo=datetime.UTC)
+TODAY = datetime.date(2026, 11, 14)
+
+
+@pytest.fixture(autouse=True)
+def _import_day():
+    with time_machine.travel(NOW, tick=False):
+        assert timezone.localdate() == TODAY
+        yield
+
+
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
 
 
