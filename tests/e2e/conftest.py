@@ -145,6 +145,9 @@ def phone_page(request, browser, live_server, console_problems) -> Iterator:
 
 
 def _watched_page(request, browser, live_server, problems: ConsoleProblems, **context_options) -> Iterator:
+    # No service worker unless a test asks (tests/e2e/test_offline.py): its fetches would outlive the test and
+    # reach the live server while the next test resets the database.
+    context_options.setdefault("service_workers", "block")
     context = browser.new_context(base_url=live_server.url, locale="id-ID", accept_downloads=True, **context_options)
     context.set_default_timeout(10_000)
     page = context.new_page()
