@@ -336,6 +336,7 @@ ROWS.update(
     }
 )
 
+
 # The reconciliation with the core system: branch staff upload and apply; an official reads their village's result.
 def extract_pk(world: World) -> dict:
     return {"pk": world.extract.pk}
