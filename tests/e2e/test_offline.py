@@ -245,6 +245,7 @@ def test_logout_clears_the_phone(browser, live_server, profile, official, worker
         page.locator("body[data-offline-pending='0']").wait_for(state="attached")
         assert page.evaluate("caches.open('dsj-pages').then((cache) => cache.keys()).then((keys) => keys.length)") > 0
         page.get_by_role("button", name="Menu").click()
+        page.locator(".navbar-collapse.show").wait_for()  # Bootstrap's collapse has finished opening
         page.get_by_role("button", name=official.username).click()
         with page.expect_navigation():
             page.get_by_role("button", name="Keluar").click()
