@@ -82,8 +82,9 @@ def wait_ready(page) -> None:
     assert page.evaluate("navigator.serviceWorker.controller !== null")
 
 
-def pending(page) -> int:
-    return int(page.evaluate("document.body.dataset.offlinePending || '0'"))
+def expect_pending(page, count: int) -> None:
+    """The header's count of entries waiting on the phone reaches `count` (it is refreshed after each write)."""
+    page.locator(f"body[data-offline-pending='{count}']").wait_for(state="attached", timeout=5_000)
 
 
 def register(page, *, name: str, nik: str, sex: str = "L", birth: str = "17/05/1991") -> None:
@@ -125,7 +126,7 @@ def test_entries_made_offline_reach_the_database_once_after_a_restart(browser, l
             assert "Disimpan di HP" in page.get_by_test_id("offline-flash").inner_text()
         for worker in workers:
             pay(page, worker)
-        assert pending(page) == 5
+        expect_pending(page, 5)
         assert "5 menunggu kirim" in page.get_by_test_id("offline-count").inner_text()
         assert not Participant.objects.filter(nik__in=niks).exists()
     # The phone restarts: the browser's session cookie is gone, the entries are not.
@@ -137,7 +138,7 @@ def test_entries_made_offline_reach_the_database_once_after_a_restart(browser, l
         context.set_offline(False)
         page.evaluate("window.dispatchEvent(new Event('online'))")
         page.get_by_text("Sesi Anda berakhir").first.wait_for()
-        assert pending(page) == 5
+        expect_pending(page, 5)
         log_in(page, official.username)
         page.locator("body[data-offline-pending='0']").wait_for(state="attached")
     for nik in niks:
@@ -168,7 +169,7 @@ def test_a_nik_registered_meanwhile_comes_back_to_fix_with_the_server_s_message(
         # The phone's own check refuses what needs no server: a NIK whose birth date is not the form's.
         register(page, name="Salah Tanggal", nik=make_nik(birth_date=BIRTH, sex="L", serial=603), birth="18/05/1991")
         assert "Tanggal lahir tidak cocok dengan NIK" in page.get_by_test_id("offline-error").first.inner_text()
-        assert pending(page) == 2
+        expect_pending(page, 2)
         context.set_offline(False)
         page.goto("/offline/")
         page.locator("body[data-offline-fix='1']").wait_for(state="attached")
@@ -358,7 +359,7 @@ def test_the_monthly_screen_and_an_activity_offline(browser, live_server, profil
         page.fill("#id_enrolled_on_spot", "3")
         page.get_by_role("button", name="Simpan").click()
         page.get_by_test_id("offline-flash").wait_for()
-        assert pending(page) == 2
+        expect_pending(page, 2)
         context.set_offline(False)
         page.goto("/offline/")
         page.locator("body[data-offline-pending='0']").wait_for(state="attached")

@@ -234,7 +234,6 @@
       return;
     }
     form.querySelectorAll("button[type=submit]").forEach((button) => { button.disabled = false; });  // js-once
-    form.querySelectorAll("button[type=submit]").forEach((button) => { button.disabled = false; });  // js-once
     if (kind === "monthly") {
       form.querySelectorAll("input[name=paid]:checked").forEach((box) => {
         box.checked = false;
@@ -245,8 +244,8 @@
     } else {
       form.reset();
     }
-    flash(`Disimpan di HP: ${entry.label}. Menunggu kirim; dikirim otomatis saat ada sinyal.`, "info");
     await refreshBadge();
+    flash(`Disimpan di HP: ${entry.label}. Menunggu kirim; dikirim otomatis saat ada sinyal.`, "info");
     if (navigator.onLine) await sendNow(false);
   }
 
