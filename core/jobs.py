@@ -23,6 +23,7 @@ one, its traceback in the log).
 
 from __future__ import annotations
 
+import datetime
 import logging
 import time
 from collections.abc import Callable
@@ -33,6 +34,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -51,6 +53,14 @@ GENERIC_FAILURE = (
 RUNNING = "Sedang dikerjakan…"
 QUEUE_DOWN = "Antrean pekerjaan latar tidak dapat dihubungi; tidak ada yang dikerjakan. Coba lagi sebentar lagi."
 SEND_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
+STALE = (
+    "Pekerjaan ini terhenti: tidak ada kabar darinya selama lebih dari {minutes} menit (proses latarnya mati, "
+    "misalnya server dimulai ulang). Yang belum selesai tidak disimpan; jalankan lagi dari halaman asalnya."
+)
+NEVER_STARTED = (
+    "Pekerjaan ini tidak pernah dimulai dalam {hours} jam (antreannya hilang atau tidak ada pekerja latar). "
+    "Tidak ada yang dikerjakan; jalankan lagi dari halaman asalnya, dan bila terulang hubungi admin cabang."
+)
 
 # name -> (function, its title for the user, whether its work runs in one transaction)
 _KINDS: dict[str, tuple[Callable[..., Any], str, bool]] = {}
@@ -124,9 +134,9 @@ def job_run(*, job_id) -> Job | None:
     if job.status != Job.Status.QUEUED:
         return job  # delivered twice: it ran, or is running, elsewhere
     job.status = Job.Status.RUNNING
-    job.started_at = timezone.now()
+    job.started_at = job.heartbeat_at = timezone.now()
     job.message = RUNNING
-    job.save(update_fields=["status", "started_at", "message"])
+    job.save(update_fields=["status", "started_at", "heartbeat_at", "message"])
     job._last_report = time.monotonic()
     job._in_worker = queue_configured()
     try:
@@ -176,7 +186,8 @@ def job_report(*, job: Job, done: int | None = None, total: int | None = None, m
     if now - getattr(job, "_last_report", 0.0) < REPORT_EVERY:
         return
     job._last_report = now
-    fields = {"done": job.done, "total": job.total, "message": job.message}
+    job.heartbeat_at = timezone.now()
+    fields = {"done": job.done, "total": job.total, "message": job.message, "heartbeat_at": job.heartbeat_at}
     if not connection.in_atomic_block:
         Job.objects.filter(pk=job.pk).update(**fields)
     elif getattr(job, "_in_worker", False) and connection.vendor != "sqlite":
@@ -202,9 +213,47 @@ def job_attach(*, job: Job, name: str, content: bytes) -> None:
 def job_next_url(job: Job) -> str:
     """Where to send the user after starting or polling a job: its result once it is done (unless it has a
     file to download), else its progress page."""
-    if job.status == Job.Status.DONE and not job.file and job.result.get("url"):
+    if job.status == Job.Status.DONE and not job.file and not job.file_removed_at and job.result.get("url"):
         return job.result["url"]
     return job.get_absolute_url()
+
+
+def job_file_gone(job: Job) -> None:
+    """Record that the job's file is no longer there (deleted by `jobs_sweep`, or lost): its page says so."""
+    if job.file:
+        job.file.delete(save=False)
+    job.file_removed_at = timezone.now()
+    job.save(update_fields=["file", "file_removed_at"])
+
+
+def jobs_sweep(*, now: datetime.datetime | None = None) -> tuple[int, int]:
+    """Housekeeping of the jobs (beat's `core.tasks.sweep_jobs`, `manage.py sweep_jobs`): a running job silent for
+    more than JOB_STALE_MINUTES, or a queued one never started after JOB_QUEUED_MAX_HOURS, has lost its process
+    (a worker killed, a server restarted, the queue emptied) and is marked failed with what to do; the files of
+    jobs finished more than JOB_FILES_KEEP_DAYS ago are deleted. How many jobs of each."""
+    now = now or timezone.now()
+    stale_minutes = settings.JOB_STALE_MINUTES
+    silent = Q(heartbeat_at__lt=now - datetime.timedelta(minutes=stale_minutes)) | Q(
+        heartbeat_at__isnull=True, started_at__lt=now - datetime.timedelta(minutes=stale_minutes)
+    )
+    stale_text = STALE.format(minutes=stale_minutes)
+    stale = Job.objects.filter(silent, status=Job.Status.RUNNING).update(
+        status=Job.Status.FAILED, error=stale_text, message=stale_text[:300], finished_at=now
+    )
+    queued_hours = settings.JOB_QUEUED_MAX_HOURS
+    never_text = NEVER_STARTED.format(hours=queued_hours)
+    never_started = Job.objects.filter(
+        status=Job.Status.QUEUED, created_at__lt=now - datetime.timedelta(hours=queued_hours)
+    )
+    stale += never_started.update(status=Job.Status.FAILED, error=never_text, message=never_text[:300], finished_at=now)
+    old = Job.objects.filter(finished_at__lt=now - datetime.timedelta(days=settings.JOB_FILES_KEEP_DAYS))
+    removed = 0
+    for job in old.exclude(file="").order_by("finished_at").iterator():
+        job_file_gone(job)
+        removed += 1
+    if stale or removed:
+        logger.info("jobs sweep: %s stale jobs marked failed, %s files deleted", stale, removed)
+    return stale, removed
 
 
 def job_get_for_user_or_404(*, user, pk) -> Job:

@@ -1,4 +1,5 @@
-"""A background job (`core.jobs`): what runs, for whom, how far it got and where to go when it is done."""
+"""A background job (`core.jobs`): what runs, for whom, how far it got and where to go when it is done; and the
+monthly routines' record of the last month each ran for (`core.monthly`)."""
 
 from __future__ import annotations
 
@@ -40,7 +41,12 @@ class Job(models.Model):
     file = models.FileField(_("berkas hasil"), upload_to="jobs/%Y/%m/", blank=True)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     started_at = models.DateTimeField(_("mulai"), null=True, blank=True)
+    # Saved with its progress while it runs: a running job silent for longer than JOB_STALE_MINUTES has lost its
+    # process (`core.jobs.jobs_sweep`).
+    heartbeat_at = models.DateTimeField(_("kabar terakhir"), null=True, blank=True)
     finished_at = models.DateTimeField(_("selesai pada"), null=True, blank=True)
+    # When its file was deleted after JOB_FILES_KEEP_DAYS (`core.jobs.jobs_sweep`); its page says so.
+    file_removed_at = models.DateTimeField(_("berkas dihapus"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -78,3 +84,22 @@ class Job(models.Model):
         from core.jobs import job_attach
 
         job_attach(job=self, name=name, content=content)
+
+
+class MonthlyRun(models.Model):
+    """A monthly routine (`core.monthly.monthly_routine`): the last month it ran for, and who runs it now.
+
+    `claimed_at` is set by the process that runs it (a lease: another takes over once it is older than
+    JOB_STALE_MINUTES, when that process died), and cleared when it ends."""
+
+    name = models.CharField(_("nama"), max_length=80, primary_key=True)
+    month = models.DateField(_("bulan terakhir"))
+    claimed_at = models.DateTimeField(_("sedang dijalankan sejak"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("selesai pada"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rutinitas bulanan")
+        verbose_name_plural = _("rutinitas bulanan")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.month:%m/%Y})"

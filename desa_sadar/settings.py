@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 import core.formats
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.monthly.MonthlyCatchUpMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -191,6 +193,22 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Imports of more rows than this go through a job (with a broker: a worker) with a progress page.
 JOB_INLINE_MAX_ROWS = env.int("JOB_INLINE_MAX_ROWS", default=2000)
+# The periodic work, sent by one `celery -A desa_sadar beat` (README, "Production deployment"): the monthly
+# routines (core/monthly.py: the statistics' new projected month) on the 1st, the jobs' sweep every 15 minutes.
+# Both are harmless to run twice. Crontab times are local (Asia/Jakarta), as the months are.
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "run-monthly": {"task": "core.tasks.run_monthly", "schedule": crontab(minute=5, hour=0, day_of_month=1)},
+    "sweep-jobs": {"task": "core.tasks.sweep_jobs", "schedule": crontab(minute="*/15")},
+}
+# Without beat (`make run`) every request brings in a new month's work once (core.monthly.monthly_catch_up).
+JOB_MONTHLY_ON_REQUEST = env.bool("JOB_MONTHLY_ON_REQUEST", default=True)
+# A running job silent (no progress saved) for longer than this has lost its process: marked failed.
+JOB_STALE_MINUTES = env.int("JOB_STALE_MINUTES", default=60)
+# A job still queued after this many hours was lost with the queue (or no worker runs): marked failed.
+JOB_QUEUED_MAX_HOURS = env.int("JOB_QUEUED_MAX_HOURS", default=24)
+# The files jobs produce (report PDFs) are deleted this many days after the job finished (personal data).
+JOB_FILES_KEEP_DAYS = env.int("JOB_FILES_KEEP_DAYS", default=7)
 # The worker tests (.ci/run) need a test database that the worker process opens too: a file for SQLite.
 if env.str("TEST_DATABASE_NAME", default=""):
     DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME")}

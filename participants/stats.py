@@ -30,7 +30,8 @@ month before), so no date function is needed.
 Rows are written from the earliest enrolment up to HORIZON_MONTHS after the
 current month: future months hold the projection "if nobody pays", so the
 table never goes stale when a new month starts, and the follow-up lists can
-read who is about to lapse.
+read who is about to lapse. The month that enters the projection when a month
+begins is written by `stats_extend_horizon`, a monthly routine (`core.monthly`).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from django.db import connection, transaction
 from django.db.models import Min, QuerySet
 from django.utils import timezone
 
+from core.monthly import monthly_routine
 from participants.coverage import (
     COHORT_OFFSETS,
     FUNDING_COLUMNS,
@@ -276,6 +278,14 @@ def stats_refresh_all(*, since: datetime.date | None = None) -> None:
     graces = grace_schedule()
     for start in range(0, len(village_ids), ALL_BATCH):
         stats_refresh(village_ids=village_ids[start : start + ALL_BATCH], since=since, graces=graces)
+
+
+@monthly_routine("participants.stats_horizon")
+def stats_extend_horizon(*, first_due: datetime.date) -> None:
+    """The monthly routine (`core.monthly`: beat on the 1st, or the first request of the month): each month
+    from `first_due` on moved the projection one month further, so rebuild every village from the first month
+    that entered it to the new horizon (with the cohort months before it, as `stats_refresh` does)."""
+    stats_refresh_all(since=add_months(first_due, HORIZON_MONTHS))
 
 
 def _months(*, first: datetime.date) -> Sequence[datetime.date]:

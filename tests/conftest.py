@@ -23,6 +23,8 @@ def _test_settings(settings, tmp_path):
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
     settings.SECURE_SSL_REDIRECT = False
+    # No month's catch-up in a request (it would add queries to the first one): tests/core/test_monthly.py's own.
+    settings.JOB_MONTHLY_ON_REQUEST = False
 
 
 @pytest.fixture(autouse=True)
