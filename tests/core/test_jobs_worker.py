@@ -4,18 +4,25 @@ locally: README, "Background jobs"."""
 
 from __future__ import annotations
 
+import datetime
 import os
 import time
 import uuid
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
+from core.dates import latest_month
 from core.jobs import job_start
-from core.models import Job
+from core.models import Job, MonthlyRun
+from core.tasks import sweep_jobs
 from participants.models import ImportBatch, Participant, VillageMonthStat
+from participants.stats import HORIZON_MONTHS, stats_refresh_all
 from tests.core.test_jobs_imports import LIMIT, participants_xlsx, upload_file
-from tests.factories import UserFactory
+from tests.core.test_monthly import table
+from tests.factories import PayingParticipantFactory, UserFactory
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 WAIT_SECONDS = 120
@@ -95,3 +102,50 @@ def test_a_large_import_through_the_worker_end_to_end(client, official, batang_b
     assert Participant.objects.filter(village=batang_barus).count() == LIMIT + 1
     assert VillageMonthStat.objects.filter(village=batang_barus).exists()
     assert "Sudah disimpan" in client.get(preview_url).text
+
+
+def wait_for(condition, what: str) -> None:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.5)
+    pytest.fail(f"the worker did not {what} in {WAIT_SECONDS} s")
+
+
+def test_the_first_request_of_a_month_sends_the_catch_up_to_the_worker(client, settings, staff_user, batang_barus):
+    """With a broker the request only queues the monthly routines (`core.tasks.run_monthly`, beat's task too); the
+    worker writes the month entering the projection, and the table equals a full rebuild."""
+    from core import monthly
+
+    current = latest_month()
+    horizon = latest_month(horizon_months=HORIZON_MONTHS)
+    PayingParticipantFactory(village=batang_barus, enrolled_on=latest_month(horizon_months=-20), paid=30)
+    PayingParticipantFactory(village=batang_barus, enrolled_on=latest_month(horizon_months=-3), paid=2)
+    # As the table stands when a month has just begun: the new projected month missing, the routine due.
+    VillageMonthStat.objects.filter(month=horizon).delete()
+    MonthlyRun.objects.create(name="participants.stats_horizon", month=latest_month(horizon_months=-1))
+    settings.JOB_MONTHLY_ON_REQUEST = True
+    monthly._seen.update(done=None, next_check=None)
+    client.force_login(staff_user)
+    assert client.get(reverse("jobs:list")).status_code == 200
+    wait_for(lambda: MonthlyRun.objects.get(name="participants.stats_horizon").month == current, "run the routine")
+    assert VillageMonthStat.objects.filter(village=batang_barus, month=horizon).exists()
+    by_worker = table()
+    VillageMonthStat.objects.all().delete()
+    stats_refresh_all()
+    assert by_worker == table()
+
+
+def test_the_beat_sweep_runs_in_the_worker(staff_user):
+    dead = Job.objects.create(
+        kind="participants.stats_rebuild",
+        owner=staff_user,
+        status=Job.Status.RUNNING,
+        started_at=timezone.now() - datetime.timedelta(hours=3),
+        heartbeat_at=timezone.now() - datetime.timedelta(hours=2),
+    )
+    with sweep_jobs.app.connection_for_write(settings.CELERY_BROKER_URL) as broker:
+        sweep_jobs.apply_async(connection=broker)
+    wait_for(lambda: Job.objects.get(pk=dead.pk).status == Job.Status.FAILED, "sweep the stale job")
+    assert "tidak ada kabar darinya" in Job.objects.get(pk=dead.pk).error
