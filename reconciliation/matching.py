@@ -24,7 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from participants.models import Contribution, Participant, VillageMonthStat
+from participants.models import Contribution, Participant
 from participants.parsing import alnum
 from participants.rules import RuleBook, RuleError, contribution_due
 from reconciliation.imports import name_key
@@ -37,6 +37,7 @@ from reconciliation.models import (
     Shape,
     VillageResult,
 )
+from reconciliation.readings import Confirmed, branch_readings, reported_figures, village_readings
 from villages.models import Village
 
 CHUNK = 2000
@@ -133,7 +134,6 @@ class Matcher:
         self.findings: list[Finding] = []
         self.agree: dict[int | None, set] = defaultdict(set)
         self.disagree: dict[int | None, set] = defaultdict(set)
-        self.confirmed: dict[int | None, int] = defaultdict(int)
         self.seen: set[int] = set()
         self.rules = RuleBook.load()
 
@@ -164,7 +164,8 @@ class Matcher:
         months = [row.month for row in rows if row.month]
         extract.first_month = min(months) if months else None
         extract.last_month = max(months) if months else None
-        self.reference = extract.last_month or extract.extract_date.replace(day=1)
+        self.reference = extract.reference
+        self.confirmed = Confirmed(shape=extract.shape, reference=self.reference)
         participants = list(Participant.objects.all())
         self.by_nik = {p.nik: p for p in participants}
         self.by_kpj = {p.kpj: p for p in participants if p.kpj}
@@ -178,7 +179,7 @@ class Matcher:
         for person in persons:
             self.person(person, kpj_niks)
         self.unmatched(participants)
-        self.save()
+        self.save(participants)
 
     def _paid_here(self, participants) -> dict[int, set[datetime.date]]:
         """The months recorded here that the comparison reads: the payment list's period, or for a participant
@@ -241,17 +242,10 @@ class Matcher:
             if where and core_village is None:
                 detail = f"Desa menurut ekstrak ({where}) tidak dikenal: belum ditempatkan."
             self.add(FindingKind.CORE_ONLY, person=person, village_id=core_village, detail=detail)
-            if self._core_active(person):
-                self.confirmed[core_village] += 1
+            self.confirmed.add(core_village, person, None)
             return
         self.seen.add(target.pk)
         self.matched(person, target, core_village or None, candidates)
-
-    def _core_active(self, person: CorePerson) -> bool:
-        if self.extract.shape == Shape.PAYMENTS:
-            return self.reference in person.months
-        last = person.value("month")
-        return bool(last and last >= self.reference)
 
     def matched(self, person: CorePerson, target: Participant, core_village, candidates: set[int]) -> None:
         before = len(self.findings)
@@ -296,8 +290,7 @@ class Matcher:
         self._amounts(person, target)
         if len(self.findings) == before or all(f.kind == FindingKind.AMOUNT for f in self.findings[before:]):
             self.add(FindingKind.AGREE, person=person, participant=target)
-        if self._core_active(person):
-            self.confirmed[target.village_id] += 1
+        self.confirmed.add(target.village_id, person, target)
 
     def _paid_detail(self, person: CorePerson, month: datetime.date) -> str:
         row = next((row for row in person.rows if row.month == month), None)
@@ -356,16 +349,19 @@ class Matcher:
                         detail="Tidak dibayar menurut sistem inti: periksa buktinya.",
                     )
 
-    def save(self) -> None:
+    def save(self, participants: list[Participant]) -> None:
         Finding.objects.bulk_create(self.findings, batch_size=1000)
         counts: dict[int | None, dict[str, int]] = defaultdict(lambda: dict.fromkeys(FindingKind.values, 0))
         for finding in self.findings:
             counts[finding.village_id][finding.kind] += 1
-        villages = set(counts) | set(self.confirmed)
-        reported = dict(
-            VillageMonthStat.objects.filter(
-                month=self.reference, village_id__in=[v for v in villages if v]
-            ).values_list("village_id", "active")
+        # Every village with a finding, a worker the core system places there, or a participant here.
+        villages = set(counts) | set(self.confirmed.counts) | {p.village_id for p in participants}
+        extract = self.extract
+        reported = reported_figures(
+            participants=participants,
+            on=extract.extract_date,
+            first=extract.period_first,
+            last=extract.reference,
         )
         results = []
         for village_id in villages:
@@ -373,13 +369,14 @@ class Matcher:
             persons = len(agree | disagree)
             results.append(
                 VillageResult(
-                    extract=self.extract,
+                    extract=extract,
                     village_id=village_id,
                     counts=counts[village_id] if village_id in counts else dict.fromkeys(FindingKind.values, 0),
                     persons=persons,
                     quality=quality(len(agree), persons),
-                    active_reported=reported.get(village_id, 0),
-                    active_confirmed=self.confirmed[village_id],
+                    readings=village_readings(
+                        shape=extract.shape, village_id=village_id, reported=reported, confirmed=self.confirmed
+                    ),
                 )
             )
         VillageResult.objects.bulk_create(results, batch_size=500)
@@ -389,11 +386,13 @@ class Matcher:
                 total[kind] += count
         persons = sum(result.persons for result in results)
         agree = sum(len(self.agree[v]) for v in villages)
-        self.extract.summary = {
+        extract.summary = {
             "counts": total,
             "persons": persons,
+            "agree": agree,
             "quality": str(quality(agree, persons)) if persons else None,
             "reference": f"{self.reference:%Y-%m-%d}",
+            "readings": branch_readings([result.readings for result in results]),
         }
 
 

@@ -9,6 +9,7 @@ here changes a participant or a contribution: that is `services.extract_apply`, 
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -70,6 +71,24 @@ class Extract(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_shape_display()} {self.extract_date:%d/%m/%Y}"
+
+    @property
+    def reference(self) -> datetime.date:
+        """The month the extract's figures are read for: its latest month (a payment list's last month, a
+        participant list's latest last-paid month), else the month of its date."""
+        return self.last_month or self.extract_date.replace(day=1)
+
+    @property
+    def period_first(self) -> datetime.date:
+        """The first month of the period a payment list covers (a participant list: its reference month)."""
+        return (self.first_month if self.shape == Shape.PAYMENTS else None) or self.reference
+
+    @property
+    def reading_rows(self) -> list:
+        """The branch's indicators in both readings (`readings.reading_rows`)."""
+        from reconciliation.readings import reading_rows
+
+        return reading_rows(self.summary.get("readings", {}), extract=self)
 
     @property
     def source_label(self) -> str:
@@ -184,9 +203,9 @@ class VillageResult(models.Model):
     # Persons agreeing ÷ persons compared, in percent (None when no one was compared): docs/reconciliation.md.
     quality = models.DecimalField(_("kualitas data (%)"), max_digits=5, decimal_places=1, null=True, blank=True)
     persons = models.PositiveIntegerField(_("orang dibandingkan"), default=0)
-    # Participants aktif in the extract's month: as recorded here, and as the core system's paid months say.
-    active_reported = models.PositiveIntegerField(_("aktif menurut desa"), default=0)
-    active_confirmed = models.PositiveIntegerField(_("aktif menurut sistem inti"), default=0)
+    # The indicators the extract can speak to, as reported here and as confirmed by the core system: the counts
+    # each is built from (`reconciliation.readings`), a figure the extract cannot give being None.
+    readings = models.JSONField(_("bacaan indikator"), default=dict, blank=True)
 
     class Meta:
         ordering = ["village__code"]
@@ -194,6 +213,13 @@ class VillageResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.extract_id} {self.village_id}"
+
+    @property
+    def reading_rows(self) -> list:
+        """The village's indicators in both readings (`readings.reading_rows`)."""
+        from reconciliation.readings import reading_rows
+
+        return reading_rows(self.readings, extract=self.extract)
 
 
 class HeaderChoice(models.Model):

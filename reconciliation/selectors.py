@@ -20,15 +20,18 @@ def extract_get(*, user, pk) -> Extract:
     return get_for_user_or_404(Extract, user, related=("batch", "uploaded_by"), pk=pk)
 
 
-def village_results(*, extract: Extract, user) -> QuerySet[VillageResult]:
+def village_results(*, extract: Extract, user) -> list[VillageResult]:
     """The villages' results, the ones that disagree most first (then by code: "belum ditempatkan", all its workers
-    disagreeing, comes first)."""
+    disagreeing, comes first), each knowing its extract (one query)."""
     results = extract.village_results.select_related("village", "village__district").order_by(
         F("quality").asc(nulls_last=True), "village__code"
     )
-    if is_branch_user(user):
-        return results
-    return results.filter(village__in=Village.objects.for_user(user))
+    if not is_branch_user(user):
+        results = results.filter(village__in=Village.objects.for_user(user))
+    results = list(results)
+    for result in results:
+        result.extract = extract
+    return results
 
 
 def findings_list(*, extract: Extract, user, kind: str | None, village: str | None) -> QuerySet[Finding]:

@@ -20,6 +20,7 @@ from reconciliation import exports, selectors, services
 from reconciliation.forms import ExtractUploadForm
 from reconciliation.imports import SHAPE_KINDS
 from reconciliation.models import Extract, FindingKind, Shape
+from reconciliation.readings import READINGS, reading_choice
 from villages.access import is_branch_user
 from villages.models import Village
 
@@ -136,7 +137,9 @@ def result(request: HttpRequest, pk) -> HttpResponse:
             "branch_counts": [
                 (key, label, extract.summary.get("counts", {}).get(key, 0)) for key, label in FindingKind.choices
             ],
-            "reference": extract.last_month or extract.extract_date,
+            "reference": extract.reference,
+            "reading": reading_choice(request.GET.get("bacaan")),
+            "readings": READINGS,
         },
     )
 

@@ -77,8 +77,8 @@ def test_official_sees_own_village_only_and_never_uploads(client, branch, matche
 def test_village_page_and_anev_show_the_last_reconciliation(client, branch, matched, official, batang_barus):
     client.force_login(official)
     page = client.get(reverse("dashboard:village_detail", args=[batang_barus.code])).content.decode()
-    assert "Rekonsiliasi sistem inti terakhir: <strong>10/12/2026</strong>" in page
-    assert 'data-testid="data-quality">16,7 %<' in page
+    assert 'Rekonsiliasi sistem inti terakhir: <strong data-testid="reconciled-on">10/12/2026</strong>' in page
+    assert 'data-testid="data-quality">16,7%<' in page
 
 
 def test_export_is_scoped_masked_formula_safe_and_logged(client, branch, matched, official):
@@ -176,7 +176,10 @@ def test_anev_evaluation_shows_the_data_quality(client, branch, matched, staff_u
     evaluation = VillageEvaluation.objects.get(cycle=cycle, village=batang_barus)
     client.force_login(staff_user)
     page = client.get(reverse("evaluations:evaluation_detail", args=[evaluation.pk])).content.decode()
-    assert 'data-testid="data-quality">16,7 %<' in page
+    assert 'data-testid="data-quality">16,7%<' in page and 'data-testid="confirmed-paying">5<' in page
+    # The printed report carries it too, as the anev's evidence.
+    report = client.get(reverse("evaluations:evaluation_report_print", args=[evaluation.pk])).content.decode()
+    assert "Bukti: rekonsiliasi dengan sistem inti" in report and 'data-testid="data-quality">16,7%<' in report
 
 
 def test_a_large_extract_is_matched_by_a_job(client, branch, staff_user, settings):
