@@ -18,7 +18,7 @@ import re
 
 from django.utils import timezone
 
-from core.parsing import parse_date, parse_month, parse_rupiah, text
+from core.parsing import MONTH_NAMES, number_text, parse_date, parse_month, parse_rupiah, text
 from participants.imports.columns import Column
 from participants.imports.contribution_rows import CHANNEL_WORDS
 from participants.imports.kinds import ImportKind, RowResult
@@ -75,7 +75,9 @@ VILLAGE_CODE = Column(
     ("kodedesa", "kodewilayah", "kodekemendagri", "kodekel", "kodedesakel", "kodenagari"),
 )
 MONTH_ALIASES = ("blth", "bulaniuran", "periode", "periodeiuran", "bulan", "masaiuran", "bulanbayar", "blniuran",
-                 "thbl", "blthiuran", "periodebayar", "bulantahun", "iuranbulan")  # fmt: skip
+                 "thbl", "blthiuran", "periodebayar", "bulantahun", "iuranbulan", "bln")  # fmt: skip
+# Some exports write the month in two columns (BULAN 6 and TAHUN 2026, BLN and THN): the year's column.
+YEAR = Column("year", "Tahun Iuran", False, ("tahun", "thn", "tahuniuran", "thniuran", "tahunbayar", "thnbayar"))
 # A title before a name, or a degree after it, does not make it another person's name.
 TITLES = frozenset(
     [
@@ -190,6 +192,8 @@ class ExtractRows(ImportKind):
 
     def read_month(self, table: Table, cells: tuple, result: RowResult, *, header: str, required: bool):
         cell = table.cell(cells, "month")
+        if "year" in table.columns:
+            return self.future(result, header, self.month_and_year(table, cells, result, header=header))
         if not text(cell):
             if required:
                 result.fail(header, "Bulan iuran wajib diisi, misalnya 06/2026 atau 202606.")
@@ -197,9 +201,40 @@ class ExtractRows(ImportKind):
         month = parse_month(cell)
         if month is None:
             result.fail(header, f"Tulis bulan sebagai mm/yyyy, misalnya 06/2026 (tertulis: {text(cell)}).")
-        elif month > self.today.replace(day=1):
+        return self.future(result, header, month)
+
+    def future(self, result: RowResult, header: str, month: datetime.date | None) -> datetime.date | None:
+        if month is not None and month > self.today.replace(day=1):
             result.fail(header, f"Bulan {month:%m/%Y} ada di masa depan: ekstrak hanya memuat bulan yang sudah lewat.")
         return month
+
+    def month_and_year(self, table: Table, cells: tuple, result: RowResult, *, header: str):
+        """The month of a file that writes it in two columns: a month (1–12 or its name) and a year (four digits).
+        A month column that holds a whole month (06/2026) is read as one, when the year column agrees."""
+        month_text, year_text = number_text(table.cell(cells, "month")), number_text(table.cell(cells, "year"))
+        year_header = self.header_of("year")
+        year = int(year_text) if re.fullmatch(r"\d{4}", year_text) and 1900 <= int(year_text) <= 2100 else None
+        if not year_text:
+            result.fail(year_header, "Tahun iuran wajib diisi, misalnya 2026.")
+        elif year is None:
+            result.fail(year_header, f"Tulis tahun dengan empat angka, misalnya 2026 (tertulis: {year_text}).")
+        if not month_text:
+            result.fail(header, "Bulan iuran wajib diisi: angka 1–12 atau nama bulan, misalnya 6 atau Juni.")
+            return None
+        number = re.fullmatch(r"\d{1,2}", month_text)
+        if number and 1 <= int(month_text) <= 12:
+            month = int(month_text)
+        elif month_text.lower() in MONTH_NAMES:
+            month = MONTH_NAMES[month_text.lower()]
+        else:
+            whole = None if number else parse_month(table.cell(cells, "month"))
+            if whole is None:
+                result.fail(header, f"Tulis bulan sebagai angka 1–12 atau nama bulan (tertulis: {month_text}).")
+            elif year is not None and whole.year != year:
+                result.fail(year_header, f"Tahun {year} tidak sama dengan tahun bulan iuran {whole:%m/%Y}.")
+                return None
+            return whole
+        return datetime.date(year, month, 1) if year is not None else None
 
     def read_date(self, table: Table, cells: tuple, result: RowResult, key: str) -> datetime.date | None:
         cell = table.cell(cells, key)
@@ -320,6 +355,7 @@ class CorePaymentRows(ExtractRows):
         NIK,
         Column("name", "Nama", False, NAME),
         Column("month", "Bulan Iuran", False, MONTH_ALIASES),
+        YEAR,
         Column(
             "amount",
             "Jumlah",
