@@ -64,6 +64,8 @@ NEVER_STARTED = (
 
 # name -> (function, its title for the user, whether its work runs in one transaction)
 _KINDS: dict[str, tuple[Callable[..., Any], str, bool]] = {}
+# Functions deleting an app's own job files older than a moment (its uploads), each answering how many.
+_FILE_SWEEPS: list[Callable[..., int]] = []
 
 
 class JobFailed(Exception):
@@ -82,6 +84,14 @@ def job_kind(name: str, *, title: str = "", atomic: bool = True) -> Callable[[Ca
         return fn
 
     return register
+
+
+def job_files_sweep(fn: Callable[..., int]) -> Callable[..., int]:
+    """Register `fn(older_than=moment)`: deletes the app's files of jobs (an import's upload) kept since before
+    `moment`, and answers how many; `jobs_sweep` calls it with JOB_FILES_KEEP_DAYS ago."""
+    if fn not in _FILE_SWEEPS:
+        _FILE_SWEEPS.append(fn)
+    return fn
 
 
 def queue_configured() -> bool:
@@ -230,7 +240,8 @@ def jobs_sweep(*, now: datetime.datetime | None = None) -> tuple[int, int]:
     """Housekeeping of the jobs (beat's `core.tasks.sweep_jobs`, `manage.py sweep_jobs`): a running job silent for
     more than JOB_STALE_MINUTES, or a queued one never started after JOB_QUEUED_MAX_HOURS, has lost its process
     (a worker killed, a server restarted, the queue emptied) and is marked failed with what to do; the files of
-    jobs finished more than JOB_FILES_KEEP_DAYS ago are deleted. How many jobs of each."""
+    jobs finished more than JOB_FILES_KEEP_DAYS ago are deleted, and those of the apps' `job_files_sweep`s (an
+    upload never confirmed). How many jobs, and how many files."""
     now = now or timezone.now()
     stale_minutes = settings.JOB_STALE_MINUTES
     silent = Q(heartbeat_at__lt=now - datetime.timedelta(minutes=stale_minutes)) | Q(
@@ -246,11 +257,13 @@ def jobs_sweep(*, now: datetime.datetime | None = None) -> tuple[int, int]:
         status=Job.Status.QUEUED, created_at__lt=now - datetime.timedelta(hours=queued_hours)
     )
     stale += never_started.update(status=Job.Status.FAILED, error=never_text, message=never_text[:300], finished_at=now)
-    old = Job.objects.filter(finished_at__lt=now - datetime.timedelta(days=settings.JOB_FILES_KEEP_DAYS))
+    keep_since = now - datetime.timedelta(days=settings.JOB_FILES_KEEP_DAYS)
     removed = 0
-    for job in old.exclude(file="").order_by("finished_at").iterator():
+    for job in Job.objects.filter(finished_at__lt=keep_since).exclude(file="").order_by("finished_at").iterator():
         job_file_gone(job)
         removed += 1
+    for sweep in _FILE_SWEEPS:
+        removed += sweep(older_than=keep_since)
     if stale or removed:
         logger.info("jobs sweep: %s stale jobs marked failed, %s files deleted", stale, removed)
     return stale, removed

@@ -8,9 +8,10 @@ import logging
 
 from django.db import IntegrityError
 from django.urls import reverse
+from django.utils import timezone
 
 from core.formatting import format_thousands
-from core.jobs import JobFailed, job_kind, job_start
+from core.jobs import JobFailed, job_files_sweep, job_kind, job_start
 from core.models import Job
 from participants.coverage import grace_schedule
 from participants.imports.batch import import_confirm, import_preview
@@ -114,3 +115,22 @@ def stats_rebuild_start(*, owner, since: datetime.date | None, village_ids: list
     if village_ids is not None:
         params["village_ids"] = village_ids
     return job_start(kind="participants.stats_rebuild", owner=owner, params=params)
+
+
+@job_files_sweep
+def import_uploads_sweep(*, older_than: datetime.datetime) -> int:
+    """Uploads never confirmed (a preview left as it was) since before `older_than` are deleted, file and batch
+    (they hold names and NIKs); the jobs that previewed them say so on their page and link to the upload page.
+    A core-system extract's batch stays (the reconciliation keeps its extracts)."""
+    left = ImportBatch.objects.filter(
+        status=ImportBatch.Status.PREVIEW, created_at__lt=older_than, extract__isnull=True
+    ).select_related("village")
+    removed = 0
+    for batch in left.order_by("created_at").iterator():
+        Job.objects.filter(params__batch_id=str(batch.pk)).update(
+            file_removed_at=timezone.now(), result={"url": _upload_url(batch)}
+        )
+        batch.file.delete(save=False)
+        batch.delete()
+        removed += 1
+    return removed

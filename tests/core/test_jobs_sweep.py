@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from core.jobs import job_kind, job_start, jobs_sweep
 from core.models import Job
+from participants.models import ImportBatch
+from tests.core.test_jobs_imports import LIMIT, participants_xlsx, upload_file
 
 pytestmark = pytest.mark.django_db
 
@@ -104,7 +106,7 @@ def test_old_job_files_are_deleted_and_the_page_says_so(client, settings, staff_
     page = client.get(old.get_absolute_url())
     assert page.status_code == 200
     text = page.content.decode()
-    assert "Berkas hasilnya sudah dihapus" in text and "hanya disimpan 7 hari" in text
+    assert "Berkas pekerjaan ini sudah dihapus" in text and "hanya disimpan 7 hari" in text
     assert f'href="{reverse("jobs:list")}">halaman asalnya' in text
     # An old link to the file leads to that page.
     assert client.get(reverse("jobs:file", kwargs={"pk": old.pk})).url == old.get_absolute_url()
@@ -119,10 +121,34 @@ def test_a_file_lost_from_the_storage_is_answered_on_the_job_page(client, staff_
     assert answer.status_code == 302 and answer.url == job.get_absolute_url()
     job.refresh_from_db()
     assert job.file_removed_at is not None
-    assert "Berkas hasilnya sudah dihapus" in client.get(job.get_absolute_url()).content.decode()
+    assert "Berkas pekerjaan ini sudah dihapus" in client.get(job.get_absolute_url()).content.decode()
 
 
 def test_a_file_asked_for_before_the_job_is_done_leads_to_its_page(client, staff_user):
     job = running(staff_user, heartbeat=timezone.now(), started=timezone.now())
     client.force_login(staff_user)
     assert client.get(reverse("jobs:file", kwargs={"pk": job.pk})).url == job.get_absolute_url()
+
+
+def test_an_upload_never_confirmed_is_deleted_and_its_job_page_sends_to_the_upload(client, settings, official):
+    """A preview left for more than JOB_FILES_KEEP_DAYS: its file (names, NIKs) and batch are deleted; a confirmed
+    one stays."""
+    settings.JOB_INLINE_MAX_ROWS = LIMIT
+    client.force_login(official)
+    for name in ("ditinggal.xlsx", "disimpan.xlsx"):
+        client.post(reverse("participants:import"), {"file": upload_file(participants_xlsx(LIMIT + 1), name=name)})
+    left, saved = (ImportBatch.objects.get(original_name=name) for name in ("ditinggal.xlsx", "disimpan.xlsx"))
+    client.post(reverse("participants:import_preview", kwargs={"pk": saved.pk}))
+    assert ImportBatch.objects.get(pk=saved.pk).status == ImportBatch.Status.CONFIRMED
+    preview_job = Job.objects.get(kind="participants.import_preview", params__batch_id=str(left.pk))
+    left_path = Path(left.file.path)
+    ImportBatch.objects.update(created_at=timezone.now() - datetime.timedelta(days=settings.JOB_FILES_KEEP_DAYS + 1))
+    assert jobs_sweep() == (0, 1)
+    assert list(ImportBatch.objects.values_list("pk", flat=True)) == [saved.pk]
+    assert not left_path.exists() and Path(saved.file.path).exists()
+    page = client.get(preview_job.get_absolute_url())
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Berkas pekerjaan ini sudah dihapus" in text
+    assert f'href="{reverse("participants:import")}">halaman asalnya' in text
+    assert client.get(reverse("participants:import_preview", kwargs={"pk": left.pk})).status_code == 404
