@@ -6,12 +6,13 @@ database (SQLite, or PostgreSQL with DATABASE_URL); through a real worker in `te
 from __future__ import annotations
 
 import datetime
+import threading
 import zoneinfo
 
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 
 from core import monthly
@@ -156,3 +157,34 @@ def test_the_beat_schedule_runs_the_routines_on_the_first_and_the_sweep_often():
     assert monthly_entry["schedule"].day_of_month == {1} and monthly_entry["schedule"].hour == {0}
     assert schedule["sweep-jobs"]["task"] == "core.tasks.sweep_jobs"
     assert {"core.tasks.run_monthly", "core.tasks.sweep_jobs", "core.tasks.run_job"} <= set(app.tasks)
+
+
+# serialized_rollback: the flush afterwards must not leave the next tests without the migrated regions and roles.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_processes_run_the_routine_once(branch):
+    """Four processes find the month due at once (four requests, or beat and a request): one claims and runs it,
+    the others go on without waiting for it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one writer at a time; concurrent claims are a PostgreSQL matter")
+    ran, errors = [], []
+    start = threading.Barrier(4)
+
+    def process():
+        try:
+            start.wait()
+            ran.append(monthly_run_due())
+        except Exception as error:  # collected and asserted below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    with time_machine.travel(at(2026, 6, 1, 0, 20), tick=False):  # for every thread: the clock is the process's
+        threads = [threading.Thread(target=process) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        assert sorted(ran) == [[], [], [], [ROUTINE]]
+        assert MonthlyRun.objects.get(name=ROUTINE).month == JUNE
+        assert table() == rebuilt()
