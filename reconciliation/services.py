@@ -11,25 +11,28 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history, update_change_reason
 
-from core.dates import date_range_error
+from core.dates import date_range_error, earliest_month, month_range_error
 from core.jobs import job_start
 from core.models import Job
-from participants.coverage import payable_problems
+from participants.coverage import PAY_AHEAD_MONTHS, payable_problems
 from participants.imports import ImportFileError, import_upload
 from participants.imports.batch import validate_rows
-from participants.imports.reading import read_table
+from participants.imports.reading import check_upload, read_table
 from participants.models import Contribution, FundingSource, ImportBatch, Occupation, Participant
 from participants.months import month_end
 from participants.parsing import alnum
 from participants.rules import RuleBook, RuleError, amount_mismatch, contribution_due, override_reason_text
-from participants.services import participant_register
+from participants.services import history_reason, participant_register
 from participants.stats_delta import stats_tracking
 from reconciliation.imports import SHAPE_KINDS, sex_from_nik
 from reconciliation.matching import extract_match
@@ -37,6 +40,8 @@ from reconciliation.models import Extract, Finding, FindingKind, HeaderChoice, S
 from villages.access import is_branch_user
 from villages.models import Village
 
+# The background jobs of an extract (reconciliation/jobs.py): their params name it.
+EXTRACT_JOBS = ("reconciliation.extract_preview", "reconciliation.extract_confirm")
 # The income a worker registered from the extract is given (the lowest base of the contribution rules);
 # the official corrects it on the participant's page.
 REGISTER_INCOME = 1_000_000
@@ -77,12 +82,21 @@ def shape_detect(*, name: str, content: bytes) -> str:
 
 
 def extract_upload(
-    *, user, name: str, content: bytes, shape: str, extract_date: datetime.date, force_shape: bool = False
+    *,
+    user,
+    name: str,
+    content: bytes,
+    shape: str,
+    extract_date: datetime.date,
+    force_shape: bool = False,
+    in_background: bool = False,
 ) -> Extract:
     """Keep the file and preview its rows through the import pipeline; nothing else is written. `shape` ""
     detects it. Raises ImportFileError with one message for a file that cannot be read or is plainly of the other
     shape (a payment list, by its month column, chosen as a participant list, or the reverse), unless
-    `force_shape` (the user chose the shape again in the preview, with the columns it maps)."""
+    `force_shape` (the user chose the shape again in the preview, with the columns it maps). `in_background` (a
+    page): a file of more than JOB_INLINE_MAX_ROWS rows is kept and previewed by a background job
+    (`extract_job` names it), the header row and shape checked here at once."""
     _check(user)
     if date_range_error(extract_date) or extract_date > timezone.localdate():
         raise ImportFileError("Tanggal ekstrak tidak boleh di masa depan atau sebelum program berjalan.")
@@ -95,13 +109,39 @@ def extract_upload(
             )
         detected = shape
     kind = SHAPE_KINDS[detected]
+    table = read_table(content=content, name=name, kind=kind)
+    mapping = {header: _column_of(table.columns, index) for index, header in enumerate(table.headers) if header}
+    limit = settings.JOB_INLINE_MAX_ROWS
+    large = in_background and sum(1 for _ in islice(table.rows, limit + 1)) > limit
     with transaction.atomic():
-        batch = import_upload(user=user, kind=kind.key, name=name, content=content)
-        table = read_table(content=content, name=name, kind=kind)
-        mapping = {header: _column_of(table.columns, index) for index, header in enumerate(table.headers) if header}
-        return Extract.objects.create(
+        batch = _kept(user=user, kind=kind.key, name=name, content=content) if large else None
+        batch = batch or import_upload(user=user, kind=kind.key, name=name, content=content)
+        extract = Extract.objects.create(
             batch=batch, shape=detected, extract_date=extract_date, uploaded_by=user, mapping=mapping
         )
+    if large:
+        job_start(
+            kind="reconciliation.extract_preview",
+            owner=user,
+            params={"extract_id": str(extract.pk)},
+            title=f"Pratinjau ekstrak {batch.original_name}",
+        )
+    return extract
+
+
+def _kept(*, user, kind: str, name: str, content: bytes) -> ImportBatch:
+    """The file kept as a batch whose preview a background job makes (`import_preview`), checked as every upload."""
+    check_upload(name=name, size=len(content))
+    batch = ImportBatch(kind=kind, uploaded_by=user, original_name=Path(name).name[:255])
+    batch.file.save(Path(name).name, ContentFile(content), save=False)
+    batch.save()
+    return batch
+
+
+def extract_job(extract: Extract) -> Job | None:
+    """The latest job that previewed or matched the extract, if any (its page tells how far it got, or why it
+    failed)."""
+    return Job.objects.filter(kind__in=EXTRACT_JOBS, params__extract_id=str(extract.pk)).order_by("-created_at").first()
 
 
 def _plainly(detected: str, *, name: str, content: bytes) -> bool:
@@ -140,8 +180,22 @@ def extract_remap(*, extract: Extract, user, choices: dict[str, str], shape: str
         extract.delete()
         batch.delete()
         return extract_upload(
-            user=user, name=name, content=content, shape=shape, extract_date=extract_date, force_shape=True
+            user=user,
+            name=name,
+            content=content,
+            shape=shape,
+            extract_date=extract_date,
+            force_shape=True,
+            in_background=True,
         )
+
+
+def extract_discard(extract: Extract) -> None:
+    """Forget an extract whose file turned out unreadable in its preview: the extract, its batch and the file."""
+    batch = extract.batch
+    extract.delete()
+    batch.file.delete(save=False)
+    batch.delete()
 
 
 def extract_runs_as_job(extract: Extract) -> bool:
@@ -205,11 +259,22 @@ def extract_confirm(*, extract: Extract, user, job: Job | None = None) -> Extrac
 # --- applying --------------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class PlannedMonth:
+    """A paid month the core system has and this application lacks, as it would be written."""
+
+    finding: Finding
+    amount: int
+    reason: str  # the history's
+    paid_on: datetime.date
+    channel: str
+
+
 @dataclass
 class Plan:
     """What applying would write, for the preview, and what it cannot (with why)."""
 
-    months: list[tuple[Finding, int, str]] = field(default_factory=list)  # finding, amount, history reason
+    months: list[PlannedMonth] = field(default_factory=list)
     kpjs: list[Finding] = field(default_factory=list)
     registrations: list[tuple[Finding, Village]] = field(default_factory=list)
     refused: list[tuple[Finding, str]] = field(default_factory=list)
@@ -251,13 +316,19 @@ def extract_apply_plan(
 
 
 def _plan_months(plan: Plan, *, extract: Extract, missing: list[Finding]) -> None:
-    """The months of `missing` (findings, saved or not, with their participant) that may be written now."""
+    """The months of `missing` (findings, saved or not, with their participant) that may be written now, under
+    the rules `participants.services.contribution_record` applies to a payment recorded by branch staff as a
+    correction with its evidence (the extract): a month from the programme's start, within the participant's
+    enrolment and exit and at most PAY_AHEAD_MONTHS ahead (`payable_problems`), not paid already; a payment date in
+    the plausible range; each month's amount the rules' (`contribution_due`, the participant's funding source and
+    programmes), or the core system's with the rules' own kept in the history ("Beda dari aturan")."""
     rules = RuleBook.load()
     paid = set(
         Contribution.objects.filter(participant_id__in={f.participant_id for f in missing}).values_list(
             "participant_id", "month"
         )
     )
+    today = timezone.localdate()
     for finding in missing:
         participant = finding.participant
         if (participant.pk, finding.month) in paid:
@@ -270,10 +341,15 @@ def _plan_months(plan: Plan, *, extract: Extract, missing: list[Finding]) -> Non
             correction=True,
             may_correct=True,
         )
+        if finding.month < earliest_month():
+            problems.append(month_range_error(finding.month, horizon_months=PAY_AHEAD_MONTHS))
+        row = _payment_row(extract, finding)
+        paid_on = row.paid_on if row and row.paid_on else min(month_end(finding.month), today)
+        if date_range_error(paid_on):
+            problems.append(f"Tanggal bayar: {date_range_error(paid_on)}")
         if problems:
             plan.refused.append((finding, " ".join(str(problem) for problem in problems)))
             continue
-        row = _payment_row(extract, finding)
         try:
             due = contribution_due(participant=participant, month=finding.month, rules=rules)
         except RuleError as error:
@@ -282,8 +358,10 @@ def _plan_months(plan: Plan, *, extract: Extract, missing: list[Finding]) -> Non
         amount = row.amount if row is not None and row.amount else due.total
         reason = extract.source_label
         if amount_mismatch(paid=amount, dues=[due]):
-            reason = f"{reason}; " + override_reason_text(reason="menurut sistem inti", dues=[due])
-        plan.months.append((finding, amount, reason[:100]))
+            reason = history_reason(reason, override_reason_text(reason="menurut sistem inti", dues=[due]))
+        channel = row.channel if row and row.channel else Contribution.Channel.AGENT
+        plan.months.append(PlannedMonth(finding, amount, reason, paid_on, channel))
+        paid.add((participant.pk, finding.month))  # a month the extract repeats (by NIK and by KPJ) is written once
 
 
 def _payment_row(extract: Extract, finding: Finding):
@@ -337,7 +415,16 @@ def extract_apply(
                 "participant"
             )
         )
-        _plan_months(months, extract=extract, missing=missing + [f for found in registered for f in found])
+        missing += [finding for found in registered for finding in found]
+        # As the payment form does: the participants' rows locked before their paid months are read, so a month
+        # recorded meanwhile by someone else is seen (and skipped), never written twice.
+        list(
+            Participant.objects.select_for_update()
+            .filter(pk__in={finding.participant_id for finding in missing})
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        _plan_months(months, extract=extract, missing=missing)
         written["months"] = _write_months(extract, user, months.months, now)
         written["refused"] += [f"{f.name} {f.month:%m/%Y}: {why}" for f, why in months.refused]
     if written["registered"] or written["kpj"] or written["months"]:
@@ -423,25 +510,28 @@ def _months_of_registered(extract: Extract, finding: Finding, participant: Parti
     ]
 
 
-def _write_months(extract: Extract, user, months, now) -> int:
-    """The chosen months in bulk, each with its history reason; the statistics change by the difference they make
-    to their participants (`stats_delta.stats_tracking`), never by rebuilding a village."""
+def _write_months(extract: Extract, user, months: list[PlannedMonth], now) -> int:
+    """The planned months in bulk, each with its history reason; the statistics change by the difference they make
+    to their participants (`stats_delta.stats_tracking`), never by rebuilding a village. The participants' rows
+    are locked by the caller before the months were planned, so no one records one of them meanwhile."""
     contributions = []
-    for finding, amount, reason in months:
-        row = _payment_row(extract, finding)
+    for planned in months:
+        participant = planned.finding.participant
         contribution = Contribution(
-            participant=finding.participant,
-            month=finding.month,
-            amount=amount,
-            paid_on=(row.paid_on if row and row.paid_on else min(month_end(finding.month), timezone.localdate())),
-            channel=(row.channel if row and row.channel else Contribution.Channel.AGENT),
-            funding_source=finding.participant.funding_source,
+            participant=participant,
+            month=planned.finding.month,
+            amount=planned.amount,
+            paid_on=planned.paid_on,
+            channel=planned.channel,
+            funding_source=participant.funding_source,
             recorded_by=user,
         )
         contribution.full_clean(validate_unique=False, validate_constraints=False)
-        contribution._change_reason = reason
+        contribution._change_reason = planned.reason
         contributions.append(contribution)
     with stats_tracking(participant_ids={contribution.participant_id for contribution in contributions}):
         bulk_create_with_history(contributions, Contribution, batch_size=500, default_user=user)
-    Finding.objects.filter(pk__in=[finding.pk for finding, _, _ in months if finding.pk]).update(applied_at=now)
+    Finding.objects.filter(pk__in=[planned.finding.pk for planned in months if planned.finding.pk]).update(
+        applied_at=now
+    )
     return len(contributions)

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.jobs import job_next_url
 from core.pagination import paginate
 from core.parsing import parse_id
 from core.spreadsheets import spreadsheet_response
@@ -45,10 +46,14 @@ def index(request: HttpRequest) -> HttpResponse:
                 content=upload.read(),
                 shape=form.cleaned_data["shape"],
                 extract_date=form.cleaned_data["extract_date"],
+                in_background=True,
             )
         except ImportFileError as error:
             form.add_error("file", str(error))
         else:
+            job = services.extract_job(extract)
+            if job is not None:
+                return redirect(job_next_url(job))  # a large file: its preview's progress page
             return redirect("reconciliation:preview", pk=extract.pk)
     return render(
         request,
@@ -75,6 +80,13 @@ def _own_preview(request: HttpRequest, pk) -> Extract:
 @require_http_methods(["GET", "POST"])
 def preview(request: HttpRequest, pk) -> HttpResponse:
     extract = _own_preview(request, pk)
+    job = services.extract_job(extract)
+    if (
+        job is not None
+        and extract.status == Extract.Status.PREVIEW
+        and (not job.finished or "counts" not in extract.batch.summary)
+    ):
+        return redirect(job)  # still previewing or matching, or its matching failed: the job's page says so
     if request.method == "POST":
         try:
             if services.extract_runs_as_job(extract):

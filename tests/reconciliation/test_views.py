@@ -5,11 +5,14 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from participants.models import Contribution, Participant
+from core.jobs import job_run
+from core.models import Job
+from participants.models import Contribution, ImportBatch, Participant
 from reconciliation.models import Extract, Finding, FindingKind
 from tests.reconciliation.conftest import NOV, PAYMENT_HEADERS, csv_bytes, kpj, xlsx
 from villages.models import ExportLog
@@ -182,14 +185,21 @@ def test_anev_evaluation_shows_the_data_quality(client, branch, matched, staff_u
     assert "Bukti: rekonsiliasi dengan sistem inti" in report and 'data-testid="data-quality">16,7%<' in report
 
 
-def test_a_large_extract_is_matched_by_a_job(client, branch, staff_user, settings):
-    """More rows than JOB_INLINE_MAX_ROWS: matching runs as a background job (inline without a broker) whose
-    progress page leads to the result."""
+def test_a_large_extract_is_previewed_and_matched_by_jobs(client, branch, staff_user, settings):
+    """More rows than JOB_INLINE_MAX_ROWS: the preview and the matching each run as a background job (inline
+    without a broker) whose progress page leads on; the user may leave it and come back through the extract."""
     settings.JOB_INLINE_MAX_ROWS = 5
     settings.CELERY_BROKER_URL = ""
     client.force_login(staff_user)
-    upload(client, xlsx(PAYMENT_HEADERS, branch.rows))
+    response = upload(client, xlsx(PAYMENT_HEADERS, branch.rows))
     extract = Extract.objects.get()
+    [preview_job] = Job.objects.filter(kind="reconciliation.extract_preview")
+    assert preview_job.params == {"extract_id": str(extract.pk)} and preview_job.status == Job.Status.DONE
+    # Inline, the job is done when the upload answers: straight on to the preview it made.
+    assert response["Location"] == reverse("reconciliation:preview", args=[extract.pk])
+    extract.refresh_from_db()
+    assert extract.batch.summary["counts"]["new"] == len(branch.rows)
+    assert preview_job.message == "Pratinjau ekstrak siap." and preview_job.done == len(branch.rows)
     response = client.post(reverse("reconciliation:preview", args=[extract.pk]))
     job_url = response["Location"]
     assert job_url.startswith("/jobs/")
@@ -197,6 +207,42 @@ def test_a_large_extract_is_matched_by_a_job(client, branch, staff_user, setting
     assert page.redirect_chain[-1][0] == reverse("reconciliation:result", args=[extract.pk])
     extract.refresh_from_db()
     assert extract.status == Extract.Status.MATCHED and extract.summary["counts"]["bulan_kurang"] == 1
+
+
+def test_a_preview_still_running_sends_the_user_to_its_progress_page(client, branch, staff_user, settings):
+    """With a broker the job waits for the worker: the upload, and the extract's preview link, lead to its
+    progress page until the preview is made."""
+    settings.JOB_INLINE_MAX_ROWS = 5
+    client.force_login(staff_user)
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # queued (never sent: the test's transaction stays open)
+    response = upload(client, xlsx(PAYMENT_HEADERS, branch.rows))
+    extract = Extract.objects.get()
+    job = Job.objects.get(kind="reconciliation.extract_preview")
+    assert job.status == Job.Status.QUEUED and "counts" not in extract.batch.summary
+    assert response["Location"] == job.get_absolute_url()
+    index = client.get(reverse("reconciliation:index")).content.decode()
+    assert reverse("reconciliation:preview", args=[extract.pk]) in index
+    assert client.get(reverse("reconciliation:preview", args=[extract.pk]))["Location"] == job.get_absolute_url()
+    # Confirming before the preview is made goes to the same page, and matches nothing.
+    assert client.post(reverse("reconciliation:preview", args=[extract.pk]))["Location"] == job.get_absolute_url()
+    # The worker's run (here, in this process): then the preview.
+    job_run(job_id=job.pk)
+    assert client.get(reverse("reconciliation:preview", args=[extract.pk])).status_code == 200
+
+
+def test_a_preview_job_that_finds_the_file_unreadable_keeps_nothing(client, branch, staff_user, settings):
+    settings.JOB_INLINE_MAX_ROWS = 5
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    client.force_login(staff_user)
+    upload(client, xlsx(PAYMENT_HEADERS, branch.rows))
+    extract = Extract.objects.get()
+    job = Job.objects.get(kind="reconciliation.extract_preview")
+    extract.batch.file.save("rusak.xlsx", ContentFile(b"PK\x03\x04 bukan xlsx"), save=True)
+    job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED and "unggah lagi" in job.error
+    assert job.result == {"url": reverse("reconciliation:index")}
+    assert not Extract.objects.exists() and not ImportBatch.objects.filter(kind="inti_iuran").exists()
 
 
 def test_an_english_browser_gets_the_same_dates_and_indonesian_pages(client, branch, staff_user):
