@@ -32,6 +32,18 @@ def slow_report(job: Job, *, steps: int) -> None:
     job.result = {"url": reverse("jobs:list")}
 
 
+HEARTBEATS: list = []
+
+
+@job_kind("tests.heartbeat", title="Kabar uji", atomic=False)
+def heartbeat(job: Job, *, steps: int) -> None:
+    """Reports each step at once (no REPORT_EVERY wait) and notes the heartbeat the database holds."""
+    for step in range(steps):
+        job._last_report = 0.0
+        job.report(done=step + 1, total=steps)
+        HEARTBEATS.append(Job.objects.values_list("heartbeat_at", flat=True).get(pk=job.pk))
+
+
 def running(owner, *, heartbeat: datetime.datetime | None, started: datetime.datetime) -> Job:
     return Job.objects.create(
         kind="tests.slow_report",
@@ -88,6 +100,16 @@ def test_progress_keeps_a_job_alive(settings, staff_user):
     assert job.status == Job.Status.DONE and job.heartbeat_at >= job.started_at
     jobs_sweep(now=job.finished_at + datetime.timedelta(minutes=5))
     assert Job.objects.get(pk=job.pk).status == Job.Status.DONE  # a finished job is never "stale"
+
+
+# Outside a test transaction, as a job of a worker runs (its progress is saved as it goes).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_each_saved_progress_is_a_heartbeat(staff_user):
+    """The database holds a later heartbeat after each saved progress than when the job started."""
+    HEARTBEATS.clear()
+    job = job_start(kind="tests.heartbeat", owner=staff_user, params={"steps": 2})
+    assert len(HEARTBEATS) == 2
+    assert job.started_at < HEARTBEATS[0] < HEARTBEATS[1] <= job.heartbeat_at
 
 
 def test_old_job_files_are_deleted_and_the_page_says_so(client, settings, staff_user):
