@@ -15,8 +15,9 @@ records the month:
 - `manage.py run_monthly`;
 - without any scheduler (`make run`): `MonthlyCatchUpMiddleware` calls `monthly_catch_up` on every request.
   Once this process has seen every routine done for the current month it costs nothing (no query); else
-  one query at most every RECHECK_SECONDS, and when something is due it runs it inline (no broker) or
-  sends `run_monthly` to a worker (with one) and lets the request go on.
+  one query at most every RECHECK_SECONDS, and when something is due it runs it in this process once the
+  response has been sent (no broker: `request_finished`, when the server closes the response), or sends
+  `run_monthly` to a worker (with one); either way the request is not held up.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import logging
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.signals import request_finished
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -36,6 +38,7 @@ from core.models import MonthlyRun
 logger = logging.getLogger(__name__)
 
 RECHECK_SECONDS = 60
+_AFTER_RESPONSE = "core.monthly.run_after_response"
 _ROUTINES: dict[str, Callable[..., None]] = {}
 # This process's knowledge: the month every routine was seen done for, and when to look again otherwise.
 _seen: dict[str, object] = {"done": None, "next_check": None}
@@ -111,9 +114,18 @@ def monthly_catch_up() -> None:
         elif settings.CELERY_BROKER_URL:
             _send_run_monthly()
         else:
-            monthly_run_due()
-            if not monthly_pending():  # else another process runs one: look again later
-                _seen["done"] = current
+            # Once the response is sent (the server then closes it): the user who opened the month waits not.
+            request_finished.connect(_run_after_response, dispatch_uid=_AFTER_RESPONSE)
+    except Exception:
+        logger.exception("the monthly routines could not be caught up; the next request tries again")
+
+
+def _run_after_response(**kwargs) -> None:
+    request_finished.disconnect(dispatch_uid=_AFTER_RESPONSE)
+    try:
+        monthly_run_due()
+        if not monthly_pending():  # else another process runs one: look again later
+            _seen["done"] = latest_month()
     except Exception:
         logger.exception("the monthly routines could not be caught up; the next request tries again")
 
