@@ -21,6 +21,7 @@ import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from core.parsing import parse_month
 from participants.models import Contribution, Participant, Sex
 from participants.months import add_months, month_end, month_start
 from participants.rules import RuleBook, RuleError, contribution_due
@@ -36,6 +37,20 @@ HEADERS = (
     "Kanal",
     "Kode Wilayah",
 )
+# Another export's dialect: the month in two columns (month number or name, and year), other spellings.
+SPLIT_HEADERS = (
+    "KPJ BARU",
+    "NIK TK",
+    "NAMA PEKERJA",
+    "BLN",
+    "THN",
+    "JML",
+    "TGL PEMBAYARAN",
+    "MEDIA BAYAR",
+    "KODE DESA KEL",
+)
+DIALECTS = {"thbl": HEADERS, "terpisah": SPLIT_HEADERS}
+MONTH_WORDS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 CHANNELS = {"agen_perisai": "PERISAI", "bank_pos": "BANK", "online": "JMO", "bendahara": "BENDAHARA"}
 
 
@@ -49,7 +64,7 @@ class CoreExtract:
 
 
 def core_extract_build(
-    *, today: datetime.date, seed: int = 12, months: int = 6, missing: int = 3, dropped: int = 2
+    *, today: datetime.date, seed: int = 12, months: int = 6, missing: int = 3, dropped: int = 2, dialect: str = "thbl"
 ) -> CoreExtract:
     rng = random.Random(seed)
     last = add_months(month_start(today), -1)
@@ -59,7 +74,7 @@ def core_extract_build(
     for contribution in Contribution.objects.filter(month__gte=first, month__lte=last).order_by("participant", "month"):
         paid[contribution.participant_id][contribution.month] = contribution
     payers = sorted(paid)
-    extract = CoreExtract(headers=HEADERS, first=first, last=last)
+    extract = CoreExtract(headers=DIALECTS[dialect], first=first, last=last)
     if len(payers) < missing + dropped + 3:
         raise ValueError("Too few participants paying in the period: build the demo branch first.")
     chosen = rng.sample(payers, dropped + 2)
@@ -89,6 +104,8 @@ def core_extract_build(
             extract.rows.append(_row(rng, participant, kpj, month, amount, month_end(month), "agen_perisai", village))
     extract.rows.extend(_unknown_worker(rng, first, last))
     rng.shuffle(extract.rows)
+    if dialect == "terpisah":
+        extract.rows = [_split(rng, row) for row in extract.rows]
     extract.expected.update(
         {
             "bulan_kurang": len(adding),
@@ -139,6 +156,12 @@ def _row(rng, participant, kpj, month, amount, paid_on, channel, village) -> lis
         CHANNELS.get(channel, ""),
         village.code,
     ]
+
+
+def _split(rng, row: list) -> list:
+    """A row of the THBL dialect in the split one: the month as a number or a name, and the year."""
+    month = parse_month(row[3])
+    return [*row[:3], rng.choice([month.month, MONTH_WORDS[month.month - 1]]), month.year, *row[4:]]
 
 
 def _unknown_worker(rng, first: datetime.date, last: datetime.date) -> list[list]:

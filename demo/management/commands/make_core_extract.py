@@ -9,7 +9,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from core.spreadsheets import xlsx_bytes
-from demo.core_extract import core_extract_build
+from demo.core_extract import DIALECTS, core_extract_build
 
 
 class Command(BaseCommand):
@@ -19,13 +19,16 @@ class Command(BaseCommand):
         parser.add_argument("path", nargs="?", default="ekstrak-sistem-inti.xlsx")
         parser.add_argument("--seed", type=int, default=12)
         parser.add_argument("--months", type=int, default=6)
+        parser.add_argument(
+            "--dialect", choices=sorted(DIALECTS), default="thbl", help="thbl: one month column; terpisah: BLN and THN"
+        )
         parser.add_argument("--force", action="store_true", help="run with DEBUG off")
 
-    def handle(self, *args, path: str, seed: int, months: int, force: bool, **options):
+    def handle(self, *args, path: str, seed: int, months: int, dialect: str, force: bool, **options):
         if not settings.DEBUG and not force:
             raise CommandError("Only for a development database (DEBUG on), or with --force.")
         try:
-            extract = core_extract_build(today=timezone.localdate(), seed=seed, months=months)
+            extract = core_extract_build(today=timezone.localdate(), seed=seed, months=months, dialect=dialect)
         except ValueError as error:
             raise CommandError(str(error)) from error
         workbook = Workbook()
