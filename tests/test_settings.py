@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PRINT_SETTINGS = (
@@ -144,3 +145,23 @@ def test_env_example_passes_the_deploy_check(tmp_path):
     result = run_python("manage.py", "check", "--deploy", "--fail-level", "WARNING", ENV_FILE=str(production))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_postgresql_connections_run_without_jit_and_keep_the_url_s_options():
+    result = run_python(
+        "-c",
+        "import django; from django.conf import settings; django.setup(); "
+        "print(settings.DATABASES['default']['OPTIONS']['options'])",
+        DEBUG="true",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/x?options=-c%20statement_timeout%3D5000",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[0] == "-c statement_timeout=5000 -c jit=off"
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no JIT")
+def test_the_connection_has_jit_off_on_postgresql():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
