@@ -50,6 +50,8 @@ class Extract(models.Model):
     extract_date = models.DateField(_("tanggal ekstrak"))
     # File header → column key, as read (the pipeline's header matching, with the user's corrections).
     mapping = models.JSONField(_("pemetaan kolom"), default=dict, blank=True)
+    # The file's headers in its own order (PostgreSQL's jsonb keeps no key order of `mapping`).
+    headers = models.JSONField(_("judul kolom"), default=list, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PREVIEW)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("pengunggah")
@@ -71,6 +73,11 @@ class Extract(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_shape_display()} {self.extract_date:%d/%m/%Y}"
+
+    @property
+    def mapping_items(self) -> list[tuple[str, str]]:
+        """Each header of the file, in its order, with the column it is read as ("" ignored)."""
+        return [(header, self.mapping.get(header, "")) for header in self.headers or self.mapping]
 
     @property
     def reference(self) -> datetime.date:

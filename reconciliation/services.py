@@ -27,7 +27,7 @@ from core.models import Job
 from participants.coverage import PAY_AHEAD_MONTHS, payable_problems
 from participants.imports import ImportFileError, import_upload
 from participants.imports.batch import validate_rows
-from participants.imports.reading import check_upload, read_table
+from participants.imports.reading import Table, check_upload, read_table
 from participants.models import Contribution, FundingSource, ImportBatch, Occupation, Participant
 from participants.months import month_end
 from participants.parsing import alnum
@@ -65,20 +65,20 @@ NO_HEADER_ROW = (
 )
 
 
-def shape_detect(*, name: str, content: bytes) -> str:
-    """The shape of a file: a participant list when its header row names two of its own columns (birth date, sex,
-    registration date, programmes, status), else a payment list when it names a month column, else a participant
-    list. Raises ImportFileError (one message) for a file that cannot be read or has no NIK/KPJ header."""
+def shape_tables(*, name: str, content: bytes) -> tuple[str, dict[str, Table]]:
+    """The shape of a file, and its table read as each shape: a participant list when its header row names two of
+    its own columns (birth date, sex, registration date, programmes, status), else a payment list when it names a
+    month column, else a participant list. Raises ImportFileError (one message) for a file that cannot be read or
+    has no NIK/KPJ header."""
     try:
-        payments = read_table(content=content, name=name, kind=SHAPE_KINDS[Shape.PAYMENTS])
-        participants = read_table(content=content, name=name, kind=SHAPE_KINDS[Shape.PARTICIPANTS])
+        tables = {shape: read_table(content=content, name=name, kind=kind) for shape, kind in SHAPE_KINDS.items()}
     except ImportFileError as error:
         if str(error).startswith("Baris judul"):
             raise ImportFileError(NO_HEADER_ROW) from error
         raise
-    if sum(key in participants.columns for key in PARTICIPANT_ONLY) >= 2:
-        return Shape.PARTICIPANTS
-    return Shape.PAYMENTS if "month" in payments.columns else Shape.PARTICIPANTS
+    if sum(key in tables[Shape.PARTICIPANTS].columns for key in PARTICIPANT_ONLY) >= 2:
+        return Shape.PARTICIPANTS, tables
+    return (Shape.PAYMENTS if "month" in tables[Shape.PAYMENTS].columns else Shape.PARTICIPANTS), tables
 
 
 def extract_upload(
@@ -100,16 +100,15 @@ def extract_upload(
     _check(user)
     if date_range_error(extract_date) or extract_date > timezone.localdate():
         raise ImportFileError("Tanggal ekstrak tidak boleh di masa depan atau sebelum program berjalan.")
-    detected = shape_detect(name=name, content=content)
+    detected, tables = shape_tables(name=name, content=content)
     if shape in SHAPE_KINDS:
-        if detected != shape and not force_shape and _plainly(detected, name=name, content=content):
+        if detected != shape and not force_shape and _plainly(detected, tables):
             raise ImportFileError(
                 f"Berkas ini tampaknya {Shape(detected).label.lower()}, bukan {Shape(shape).label.lower()}. "
                 "Pilih bentuk yang sesuai (atau 'Kenali otomatis') lalu unggah lagi."
             )
         detected = shape
-    kind = SHAPE_KINDS[detected]
-    table = read_table(content=content, name=name, kind=kind)
+    kind, table = SHAPE_KINDS[detected], tables[detected]
     mapping = {header: _column_of(table.columns, index) for index, header in enumerate(table.headers) if header}
     limit = settings.JOB_INLINE_MAX_ROWS
     large = in_background and sum(1 for _ in islice(table.rows, limit + 1)) > limit
@@ -117,7 +116,12 @@ def extract_upload(
         batch = _kept(user=user, kind=kind.key, name=name, content=content) if large else None
         batch = batch or import_upload(user=user, kind=kind.key, name=name, content=content)
         extract = Extract.objects.create(
-            batch=batch, shape=detected, extract_date=extract_date, uploaded_by=user, mapping=mapping
+            batch=batch,
+            shape=detected,
+            extract_date=extract_date,
+            uploaded_by=user,
+            mapping=mapping,
+            headers=list(mapping),
         )
     if large:
         job_start(
@@ -144,12 +148,11 @@ def extract_job(extract: Extract) -> Job | None:
     return Job.objects.filter(kind__in=EXTRACT_JOBS, params__extract_id=str(extract.pk)).order_by("-created_at").first()
 
 
-def _plainly(detected: str, *, name: str, content: bytes) -> bool:
+def _plainly(detected: str, tables: dict[str, Table]) -> bool:
     """Whether the detected shape rests on columns the file names (not only on a month column it lacks)."""
     if detected == Shape.PAYMENTS:
         return True
-    table = read_table(content=content, name=name, kind=SHAPE_KINDS[Shape.PARTICIPANTS])
-    return sum(key in table.columns for key in PARTICIPANT_ONLY) >= 2
+    return sum(key in tables[Shape.PARTICIPANTS].columns for key in PARTICIPANT_ONLY) >= 2
 
 
 def _column_of(columns: dict[str, int], index: int) -> str:

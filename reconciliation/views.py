@@ -110,7 +110,7 @@ def preview(request: HttpRequest, pk) -> HttpResponse:
             "counts": summary.get("counts", {}),
             "errors": summary.get("errors", []),
             "errors_total": summary.get("errors_total", 0),
-            "mapping": list(extract.mapping.items()),
+            "mapping": extract.mapping_items,
             "column_choices": [(column.key, column.header) for column in kind.columns],
             "shapes": Shape.choices,
         },
@@ -121,7 +121,9 @@ def preview(request: HttpRequest, pk) -> HttpResponse:
 @require_POST
 def remap(request: HttpRequest, pk) -> HttpResponse:
     extract = _own_preview(request, pk)
-    choices = {header: request.POST.get(f"col_{index}", "") for index, header in enumerate(extract.mapping)}
+    choices = {
+        header: request.POST.get(f"col_{index}", "") for index, (header, _column) in enumerate(extract.mapping_items)
+    }
     try:
         fresh = services.extract_remap(
             extract=extract, user=request.user, choices=choices, shape=request.POST.get("shape")

@@ -113,9 +113,13 @@ def test_a_demo_extract_in_another_dialect_through_the_pages(client, staff_user)
     page = client.get(response["Location"]).content.decode()
     assert ">Tahun Iuran</option>" in page
     # Staff map the unknown header to the KPJ in the preview.
-    # The page numbers the headers in the order it lists them (the stored mapping's: PostgreSQL's jsonb sorts it).
-    mapped = enumerate(extract.mapping.items())
-    choices = {f"col_{index}": "kpj" if header == "NOMOR REG KPJ" else column for index, (header, column) in mapped}
+    # The page lists the headers in the file's order (first: the KPJ's), whatever order the database keeps.
+    assert [header for header, _ in extract.mapping_items] == [
+        "NOMOR REG KPJ",
+        *(header for header in core.headers[1:]),
+    ]
+    mapped = enumerate(extract.mapping_items)
+    choices = {f"col_{index}": column or ("kpj" if index == 0 else "") for index, (_, column) in mapped}
     response = client.post(reverse("reconciliation:remap", args=[extract.pk]), {**choices, "shape": "iuran"})
     extract = Extract.objects.get()
     assert extract.mapping["NOMOR REG KPJ"] == "kpj"
