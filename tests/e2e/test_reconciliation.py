@@ -37,6 +37,14 @@ def test_upload_match_and_apply_an_extract(page, staff_user, batang_barus, live_
     page.wait_for_load_state("networkidle")
     assert page.get_by_test_id("count-bulan_kurang").inner_text() == "1"
     assert page.get_by_test_id("count-sesuai").inner_text() == "0"
+    # Both readings of the branch side by side; the switch reads the villages' table as the core system says.
+    assert page.get_by_test_id("branch-readings").get_by_test_id("reported-months").inner_text() == "1"
+    assert page.get_by_test_id("branch-readings").get_by_test_id("confirmed-months").inner_text() == "2"
+    page.get_by_test_id("reading-switch").get_by_role("link", name="Dikonfirmasi sistem inti").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_test_id("reading-shown").inner_text() == "dikonfirmasi sistem inti"
+    village_row = page.get_by_test_id("village-readings").locator(f'tr[data-village="{batang_barus.code}"]')
+    assert village_row.locator('td[data-reading="months"]').inner_text() == "2"
     page.get_by_test_id("apply-link").click()
     page.get_by_test_id("apply-preview").click()
     page.wait_for_load_state("networkidle")
