@@ -22,9 +22,10 @@ def village_field_for(form: forms.Form, user) -> None:
     """Offer the user's villages; a user with exactly one village is not asked."""
     villages = Village.objects.for_user(user).select_related("district")
     form.user_villages = villages
-    if len(villages[:2]) == 1:
+    first_two = list(villages[:2])  # one query tells whether there is only one, and gives it
+    if len(first_two) == 1:
         form.fields.pop("village", None)
-        form.only_village = villages[0]
+        form.only_village = first_two[0]
     else:
         form.fields["village"].queryset = villages
         form.only_village = None

@@ -42,6 +42,7 @@ PAYMENT_PERIODS = (1, 3, 6, 12)
 
 
 def _check_village(*, user, village: Village) -> None:
+    """The village is the user's (and exists: the participant's full_clean leaves the village to this check)."""
     if not Village.objects.for_user(user).filter(pk=village.pk).exists():
         raise PermissionDenied(_("Desa ini di luar wilayah tugas Anda."))
 
@@ -49,6 +50,13 @@ def _check_village(*, user, village: Village) -> None:
 def _check_participant(*, user, participant: Participant) -> None:
     if not Participant.objects.for_user(user).filter(pk=participant.pk).exists():
         raise PermissionDenied(_("Peserta ini di luar wilayah tugas Anda."))
+
+
+def _check_participant_unless_branch(*, user, participant: Participant) -> None:
+    """`_check_participant` where the scope is not every village (`Village.objects.for_user`: branch roles see
+    all of them); the caller locks the participant's row and refuses one that no longer exists."""
+    if not is_branch_user(user):
+        _check_participant(user=user, participant=participant)
 
 
 NIK_ELSEWHERE = _(
@@ -100,57 +108,64 @@ def _month_list(months: list[datetime.date]) -> str:
     return shown + (_(" dan %(n)s bulan lain") % {"n": len(months) - 6} if len(months) > 6 else "")
 
 
-def _check_participant_fields(*, user, participant: Participant) -> None:
-    """The rules every path (form, import, API, sync) meets: the NIK told as the user may know it, dates in
-    range and consistent with the paid months. Raises ValidationError."""
-    errors: dict[str, str] = {}
-    if participant.nik:
-        problem = participant_nik_problem(user=user, nik=participant.nik, exclude_pk=participant.pk)
-        if problem:
-            errors["nik"] = problem
+def _check_participant_fields(*, participant: Participant) -> None:
+    """The dates every path (form, import, API, sync) meets: in range and consistent with the paid months.
+    Raises ValidationError. The NIK is the unique index's (`_save_participant`)."""
     paid = participant.contributions.values_list("month", flat=True) if participant.pk else []
-    errors.update(
-        dates_problems(enrolled_on=participant.enrolled_on, exit_date=participant.exit_date, paid_months=paid)
-    )
+    errors = dates_problems(enrolled_on=participant.enrolled_on, exit_date=participant.exit_date, paid_months=paid)
     if errors:
         raise ValidationError(errors)
 
 
-def _save_participant(*, user, participant: Participant) -> None:
-    _check_participant_fields(user=user, participant=participant)
-    participant.full_clean()
+def _save_participant(*, participant: Participant) -> None:
+    """Validate in Python what needs no query, and save. The NIK's and KPJ's uniqueness and the check constraints
+    are the database's (a query each here would only ask it first): a refusal is explained by
+    `_refusal_explained`. The village is the caller's `_check_village` (or the stored one)."""
+    _check_participant_fields(participant=participant)
+    participant.full_clean(exclude={"village"}, validate_unique=False, validate_constraints=False)
+    participant.save()
+
+
+def _refusal_explained(*, user, participant: Participant, error: IntegrityError) -> ValidationError:
+    """Why the database refused a participant's save (its transaction rolled back): the NIK told as the user may
+    know it (`participant_nik_problem`), or what full validation says of it (the KPJ, the check constraints, the
+    village). An integrity error nothing explains is raised again."""
+    problem = participant.nik and participant_nik_problem(user=user, nik=participant.nik, exclude_pk=participant.pk)
+    if problem:
+        return ValidationError({"nik": problem})
     try:
-        with transaction.atomic():  # a savepoint: the same NIK registered at the same moment
-            participant.save()
-    except IntegrityError:
-        if participant.nik and Participant.objects.filter(nik=participant.nik).exclude(pk=participant.pk).exists():
-            raise ValidationError(
-                {"nik": participant_nik_problem(user=user, nik=participant.nik, exclude_pk=participant.pk)}
-            ) from None
-        raise
+        participant.full_clean()
+    except ValidationError as explained:
+        return explained
+    raise error
 
 
-@transaction.atomic
 def participant_register(*, user, village: Village, **fields) -> Participant:
     """Register a worker in `village`; raises ValidationError (Indonesian messages) on bad data."""
-    _check_village(user=user, village=village)
     participant = Participant(village=village, **fields)
-    _save_participant(user=user, participant=participant)
+    try:
+        with transaction.atomic():
+            _check_village(user=user, village=village)
+            _save_participant(participant=participant)
+    except IntegrityError as error:  # the same NIK registered at the same moment, or a constraint
+        raise _refusal_explained(user=user, participant=participant, error=error) from None
     return participant
 
 
-@transaction.atomic
 def participant_update(*, user, participant: Participant, **changes) -> Participant:
-    _check_participant(user=user, participant=participant)
-    if "village" in changes:
-        _check_village(user=user, village=changes["village"])
-    for name, value in changes.items():
-        setattr(participant, name, value)
-    _save_participant(user=user, participant=participant)
+    try:
+        with transaction.atomic():
+            _check_participant(user=user, participant=participant)
+            if "village" in changes:
+                _check_village(user=user, village=changes["village"])
+            for name, value in changes.items():
+                setattr(participant, name, value)
+            _save_participant(participant=participant)
+    except IntegrityError as error:
+        raise _refusal_explained(user=user, participant=participant, error=error) from None
     return participant
 
 
-@transaction.atomic
 def participant_exit(*, user, participant: Participant, exit_date: datetime.date, exit_reason: str) -> Participant:
     """Record that a participant left the programme (died, moved, stopped)."""
     return participant_update(user=user, participant=participant, exit_date=exit_date, exit_reason=exit_reason)
@@ -178,7 +193,6 @@ def _amounts_of(*, user, paid: int, dues: list[Due], override_reason: str) -> tu
     return [each] * (len(dues) - 1) + [each + remainder], override_reason_text(reason=override_reason, dues=dues)
 
 
-@transaction.atomic
 def contribution_record(
     *,
     user,
@@ -204,62 +218,108 @@ def contribution_record(
     record another amount, with `override_reason`, kept in the audit history. A month already paid
     is refused (never paid twice). When `with_jht` is given the participant's programmes follow the
     choice made at payment time.
+
+    One transaction, no savepoint inside: the participant's row is locked and its paid months read once
+    (`stats_tracking`), and serve the arrears rule, the "already paid" check and the statistics' difference.
     """
-    _check_participant(user=user, participant=participant)
     if months not in PAYMENT_PERIODS:
         raise ValidationError({"months": _("Pilih 1, 3, 6 atau 12 bulan.")})
+    covered = [add_months(month_start(first_month), offset) for offset in range(months)]
+    try:
+        with transaction.atomic():
+            return _contribution_record(
+                user=user,
+                participant=participant,
+                covered=covered,
+                amount=amount,
+                paid_on=paid_on,
+                channel=channel,
+                funding_source=funding_source,
+                with_jht=with_jht,
+                override_reason=override_reason,
+                correction_reason=correction_reason,
+            )
+    except IntegrityError:
+        # Where the row lock does not serialise the writers (SQLite), the unique participant+month constraint
+        # answers the same "sudah dibayar" as the check under the lock.
+        if not participant.contributions.filter(month__in=covered).exists():
+            raise
+        message = _("Bulan %(months)s sudah dibayar; pilih bulan lain.") % {"months": _month_list(covered)}
+        raise ValidationError({"first_month": message}) from None
+
+
+def _contribution_record(
+    *,
+    user,
+    participant: Participant,
+    covered: list[datetime.date],
+    amount: int,
+    paid_on: datetime.date,
+    channel: str,
+    funding_source: str,
+    with_jht: bool | None,
+    override_reason: str,
+    correction_reason: str,
+) -> list[Contribution]:
+    _check_participant_unless_branch(user=user, participant=participant)
     if amount <= 0:
         raise ValidationError({"amount": _("Jumlah iuran harus lebih dari nol.")})
     if paid_on > timezone.localdate():
         raise ValidationError({"paid_on": _("Tanggal bayar tidak boleh di masa depan.")})
-    covered = [add_months(month_start(first_month), offset) for offset in range(months)]
     correction = correction_text(reason=correction_reason, may_correct=is_branch_user(user))
-    problems = payable_problems(
-        enrolled_on=participant.enrolled_on,
-        exit_date=participant.exit_date,
-        months=covered,
-        paid_months=set(participant.contributions.values_list("month", flat=True)),
-        correction=bool(correction),
-        may_correct=is_branch_user(user),
-    )
-    if problems:
-        raise ValidationError({"first_month": problems})
-    _check_payment_dates(months=covered, paid_on=paid_on, month_field="first_month")
-    _lock_participants([participant.pk])
-    already = sorted(participant.contributions.filter(month__in=covered).values_list("month", flat=True))
-    if already:
-        raise ValidationError(
-            {
-                "first_month": _("Bulan %(months)s sudah dibayar; pilih bulan lain.")
-                % {"months": ", ".join(f"{month:%m/%Y}" for month in already)}
-            }
+    graces = grace_schedule()
+    with stats_tracking(participant_ids=[participant.pk], graces=graces) as tracker:
+        paid = tracker.paid_months(participant.pk)
+        if paid is None:  # deleted since the page was read
+            raise PermissionDenied(_("Peserta ini di luar wilayah tugas Anda."))
+        problems = payable_problems(
+            enrolled_on=participant.enrolled_on,
+            exit_date=participant.exit_date,
+            months=covered,
+            paid_months=paid,
+            graces=graces,
+            correction=bool(correction),
+            may_correct=is_branch_user(user),
         )
-    dues = selectors.contribution_dues(
-        participant=participant,
-        first_month=covered[0],
-        months=months,
-        with_jht=participant.has_jht if with_jht is None else with_jht,
-        funding_source=funding_source,
-    )
-    amounts, reason = _amounts_of(user=user, paid=amount, dues=dues, override_reason=override_reason)
-    if with_jht is not None and with_jht != participant.has_jht:
-        participant_update(user=user, participant=participant, has_jht=with_jht)
-    recorded = [
-        Contribution(
+        if problems:
+            raise ValidationError({"first_month": problems})
+        _check_payment_dates(months=covered, paid_on=paid_on, month_field="first_month")
+        already = sorted(paid.intersection(covered))
+        if already:
+            raise ValidationError(
+                {
+                    "first_month": _("Bulan %(months)s sudah dibayar; pilih bulan lain.")
+                    % {"months": ", ".join(f"{month:%m/%Y}" for month in already)}
+                }
+            )
+        dues = selectors.contribution_dues(
             participant=participant,
-            month=month,
-            amount=month_amount,
-            paid_on=paid_on,
-            channel=channel,
+            first_month=covered[0],
+            months=len(covered),
+            with_jht=participant.has_jht if with_jht is None else with_jht,
             funding_source=funding_source,
-            recorded_by=user,
         )
-        for month, month_amount in zip(covered, amounts, strict=True)
-    ]
-    for contribution in recorded:
-        contribution.full_clean(validate_unique=False, validate_constraints=False)
-    # One insert for the whole payment, and the difference it makes to the statistics (not one per month).
-    with _paid_twice_refused(months=covered, field="first_month"), stats_tracking(participant_ids=[participant.pk]):
+        amounts, reason = _amounts_of(user=user, paid=amount, dues=dues, override_reason=override_reason)
+        if with_jht is not None and with_jht != participant.has_jht:
+            participant_update(user=user, participant=participant, has_jht=with_jht)
+        recorded = [
+            Contribution(
+                participant=participant,
+                month=month,
+                amount=month_amount,
+                paid_on=paid_on,
+                channel=channel,
+                funding_source=funding_source,
+                recorded_by=user,
+            )
+            for month, month_amount in zip(covered, amounts, strict=True)
+        ]
+        for contribution in recorded:
+            # The participant is locked above and the user is the request's: their rows exist.
+            contribution.full_clean(
+                exclude={"participant", "recorded_by"}, validate_unique=False, validate_constraints=False
+            )
+        # One insert for the whole payment, and the difference it makes to the statistics (not one per month).
         bulk_create_with_history(
             recorded, Contribution, default_user=user, default_change_reason=history_reason(correction, reason)
         )

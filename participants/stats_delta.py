@@ -33,6 +33,7 @@ from __future__ import annotations
 import datetime
 import functools
 import threading
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -182,7 +183,8 @@ class _Graces:
 
 
 def _add_rows(totals: dict[tuple[int, int], list[int]], state: State, sign: int, horizon: int, graces: _Graces):
-    """Add `sign` times the participant's contribution to every column of every (village, month index) row.
+    """Add `sign` times the participant's contribution to every column of every (village, month index) row
+    (`sign`: any integer, the count of equal states, negative to take them away).
 
     The inner loop runs once per participant-month of every bulk write: column positions are looked up once,
     the status once per unpaid run and grace (`_status`, `_lapses`)."""
@@ -251,12 +253,18 @@ def stats_apply(*, before: States, after: States, graces: GraceSchedule | None =
         return
     horizon = _index(add_months(month_start(timezone.localdate()), HORIZON_MONTHS))
     month_graces = _Graces(graces or grace_schedule())
-    totals: dict[tuple[int, int], list[int]] = {}
+    # Every column is linear in the participants: equal states (an import's new workers enrolled the same day,
+    # nothing paid yet) are added once, times how many there are.
+    weights: Counter[State] = Counter()
     for pk in changed:
         if pk in before:
-            _add_rows(totals, before[pk], -1, horizon, month_graces)
+            weights[before[pk]] -= 1
         if pk in after:
-            _add_rows(totals, after[pk], 1, horizon, month_graces)
+            weights[after[pk]] += 1
+    totals: dict[tuple[int, int], list[int]] = {}
+    for state, weight in weights.items():
+        if weight:
+            _add_rows(totals, state, weight, horizon, month_graces)
     rows = [(key, values) for key, values in sorted(totals.items()) if any(values)]
     for start in range(0, len(rows), UPSERT_BATCH):
         _upsert(rows[start : start + UPSERT_BATCH])
@@ -306,24 +314,42 @@ def is_tracked(participant_id: int | None) -> bool:
 class StatsTracker:
     """The participants of a `stats_tracking` block and their state before it."""
 
-    def __init__(self, participant_ids: Iterable[int]) -> None:
+    def __init__(self, participant_ids: Iterable[int], graces: GraceSchedule | None = None) -> None:
         self.ids = {int(pk) for pk in participant_ids}
+        self.graces = graces
         self.before = states_locked(self.ids)
+        self.created: States = {}
 
     def add(self, participant_ids: Iterable[int]) -> None:
         """Participants created inside the block (nothing of them before it)."""
         self.ids |= {int(pk) for pk in participant_ids}
 
+    def add_created(self, participants: Iterable[Participant]) -> None:
+        """Participants inserted inside the block, nothing paid: their state after it is what was inserted (no
+        other transaction sees them before this one commits), so it is not read again."""
+        for participant in participants:
+            self.created[participant.pk] = State(**{name: getattr(participant, name) for name in STATE_FIELDS})
+
+    def paid_months(self, participant_id: int) -> set[datetime.date] | None:
+        """The participant's paid months as read under its lock at the start of the block (None: it does not
+        exist), so that a writer's checks need not read them again."""
+        state = self.before.get(participant_id)
+        return None if state is None else {_month(index) for index, _amount in state.paid}
+
     def apply(self) -> None:
-        stats_apply(before=self.before, after=states_read(self.ids))
+        after = {**self.created, **states_read(self.ids - set(self.created))}
+        stats_apply(before=self.before, after=after, graces=self.graces)
 
 
 @contextmanager
-def stats_tracking(*, participant_ids: Iterable[int] = ()) -> Iterator[StatsTracker]:
+def stats_tracking(
+    *, participant_ids: Iterable[int] = (), graces: GraceSchedule | None = None
+) -> Iterator[StatsTracker]:
     """Around bulk writes of these participants and their contributions: lock them, read their state, and
-    after the block apply the difference the block made (not when it raises). Inside a transaction."""
+    after the block apply the difference the block made (not when it raises). Inside a transaction. `graces`:
+    the coverage rules when the caller has read them already (else one query)."""
     with transaction.atomic(savepoint=False):
-        tracker = StatsTracker(participant_ids)
+        tracker = StatsTracker(participant_ids, graces)
         stack = _tracked()
         stack.append(tracker.ids)
         try:

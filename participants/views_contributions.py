@@ -57,25 +57,28 @@ def contribution_create(request: HttpRequest, pk: int) -> HttpResponse:
             data["amount"] = str(proposal["total"])
         form = ContributionForm(data, allow_override=allow_override)
         return render(request, "participants/_amount.html", {"form": form, **proposal})
-    initial = {
-        "first_month": selectors.contribution_first_unpaid_month(participant=participant),
-        "months": 1,
-        "with_jht": participant.has_jht,
-        "funding_source": participant.funding_source,
-    }
-    form = ContributionForm(request.POST or None, initial=initial, allow_override=allow_override)
+    if request.POST:
+        form = ContributionForm(request.POST, allow_override=allow_override)
+        if form.is_valid():
+            try:
+                recorded = services.contribution_record(user=request.user, participant=participant, **form.cleaned_data)
+            except ValidationError as error:
+                form_add_service_error(form, error)
+            else:
+                months = ", ".join(f"{contribution.month:%m/%Y}" for contribution in recorded)
+                messages.success(request, f"Iuran {participant.name} untuk {months} dicatat.")
+                return redirect("participants:detail", pk=participant.pk)
+    else:  # what the form proposes is read only for a form shown, not for a payment saved
+        initial = {
+            "first_month": selectors.contribution_first_unpaid_month(participant=participant),
+            "months": 1,
+            "with_jht": participant.has_jht,
+            "funding_source": participant.funding_source,
+        }
+        form = ContributionForm(initial=initial, allow_override=allow_override)
     proposal = _proposal(form, participant)
     if not form.is_bound:
         form.initial["amount"] = proposal["total"]
-    if request.method == "POST" and form.is_valid():
-        try:
-            recorded = services.contribution_record(user=request.user, participant=participant, **form.cleaned_data)
-        except ValidationError as error:
-            form_add_service_error(form, error)
-        else:
-            months = ", ".join(f"{contribution.month:%m/%Y}" for contribution in recorded)
-            messages.success(request, f"Iuran {participant.name} untuk {months} dicatat.")
-            return redirect("participants:detail", pk=participant.pk)
     paid = selectors.recent_paid_months(participant=participant)
     context = {"form": form, "participant": participant, "paid_months": paid, **proposal}
     return render(request, "participants/contribution_form.html", context)
