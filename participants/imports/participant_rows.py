@@ -51,6 +51,30 @@ PARTICIPANT_FIELDS = (
 )
 
 
+# The required fields read by a parser each, in the order their errors are told.
+READERS = (
+    ("sex", parse_sex),
+    ("birth_date", parse_date),
+    ("occupation", parse_occupation),
+    ("monthly_income", parse_rupiah),
+    ("funding_source", parse_funding),
+    ("enrolled_on", parse_date),
+)
+
+
+def reading_hint(key: str) -> str:
+    """How to write a required field a row left empty or unreadable (built only for such a row)."""
+    hints = {
+        "sex": "Tulis L (laki-laki) atau P (perempuan).",
+        "birth_date": "Tulis tanggal sebagai dd/mm/yyyy, misalnya 14/03/1985.",
+        "occupation": "Pilih salah satu: " + choice_labels(Occupation) + ".",
+        "monthly_income": "Tulis penghasilan dalam Rupiah, misalnya 1.500.000.",
+        "funding_source": "Pilih salah satu: " + choice_labels(FundingSource) + ".",
+        "enrolled_on": "Tulis tanggal sebagai dd/mm/yyyy, misalnya 02/01/2025.",
+    }
+    return hints[key]
+
+
 class VillageLookup:
     """The user's villages by code, by name and by `Nagari Name`; a name shared by two villages is ambiguous."""
 
@@ -157,21 +181,14 @@ class ParticipantRows(RefreshesStatistics):
         result.label = values["name"]
         if not values["name"]:
             result.fail("Nama", "Nama wajib diisi.")
-        readers = (
-            ("sex", parse_sex, "Tulis L (laki-laki) atau P (perempuan)."),
-            ("birth_date", parse_date, "Tulis tanggal sebagai dd/mm/yyyy, misalnya 14/03/1985."),
-            ("occupation", parse_occupation, "Pilih salah satu: " + choice_labels(Occupation) + "."),
-            ("monthly_income", parse_rupiah, "Tulis penghasilan dalam Rupiah, misalnya 1.500.000."),
-            ("funding_source", parse_funding, "Pilih salah satu: " + choice_labels(FundingSource) + "."),
-            ("enrolled_on", parse_date, "Tulis tanggal sebagai dd/mm/yyyy, misalnya 02/01/2025."),
-        )
-        for key, reader, hint in readers:
+        for key, reader in READERS:
             cell = table.cell(cells, key)
             value = reader(cell)
             if value is None:
                 said = f" (tertulis: {text(cell)})" if text(cell) else ""
                 result.fail(
-                    self.header_of(key), ("Wajib diisi. " if not text(cell) else "Tidak terbaca" + said + ". ") + hint
+                    self.header_of(key),
+                    ("Wajib diisi. " if not text(cell) else "Tidak terbaca" + said + ". ") + reading_hint(key),
                 )
             values[key] = value
         if values.get("enrolled_on") and values["enrolled_on"] > timezone.localdate():
