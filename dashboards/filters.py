@@ -69,6 +69,20 @@ def _bootstrap(form: forms.Form) -> None:
         field.widget.attrs["class"] = css
 
 
+class FollowUpSearchForm(forms.Form):
+    """The search of a village's follow-up list: part of a name or jorong, or a whole NIK or KPJ."""
+
+    q = forms.CharField(label="Cari nama, jorong, NIK atau KPJ", max_length=100, required=False, strip=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+
+    def search(self) -> str:
+        """The text to look for ("" when none, or when it is too long: the form then says so)."""
+        return self.cleaned_data["q"] if self.is_bound and self.is_valid() else ""
+
+
 class PeriodForm(forms.Form):
     """The period of the figures: a preset, or two months written mm/yyyy."""
 

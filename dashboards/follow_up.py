@@ -11,7 +11,7 @@ import datetime
 import urllib.parse
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, Subquery, Value, When, Window
+from django.db.models import BooleanField, Case, Count, Exists, Q, Subquery, Value, When, Window
 
 from dashboards.selectors import reporting_month
 from participants.coverage import (
@@ -20,7 +20,6 @@ from participants.coverage import (
     months_waiting,
     paid_since_enrolment,
     unpaid_run,
-    with_coverage_status,
 )
 from participants.models import Participant
 from participants.months import add_months, month_start
@@ -92,6 +91,13 @@ def reminder_text(
     )
 
 
+def _search(text: str) -> Q:
+    """A whole NIK (16 digits) or KPJ (11) exactly, else a part of the name or of the jorong."""
+    if text.isdigit() and len(text) in (11, 16):
+        return Q(nik=text) | Q(kpj=text)
+    return Q(name__icontains=text) | Q(hamlet__icontains=text)
+
+
 def _due_or_none(*, participant: Participant, month: datetime.date, rules: RuleBook) -> Due | None:
     """The month's amount for a reminder; a month the rules do not cover leaves the amount out of it."""
     try:
@@ -100,37 +106,62 @@ def _due_or_none(*, participant: Participant, month: datetime.date, rules: RuleB
         return None
 
 
-def follow_up_list(*, village: Village, month: datetime.date | None = None) -> tuple[list[FollowUp], int]:
+def follow_up_list(
+    *,
+    village: Village,
+    month: datetime.date | None = None,
+    search: str = "",
+    offset: int = 0,
+    limit: int = FOLLOW_UP_LIMIT,
+) -> tuple[list[FollowUp], int]:
     """Whom to remind in `month` (default: this month), and how many they are: participants menunggak, those
     about to lapse first, then registrations awaiting their first payment (belum aktif), the longest waiting
-    first. Two queries (the coverage rules, the list), and four for the contribution rules that price the
-    WhatsApp reminders.
+    first; `limit` of them from `offset` on, narrowed by `search` (a name or jorong, or a whole NIK or KPJ).
+    Two queries (the coverage rules, the list: its rows carry the total), and four for the contribution rules
+    that price the WhatsApp reminders.
 
-    The statuses are `participants.coverage`'s rule (its queryset form), the same as the statistics and the list.
+    The statuses are `participants.coverage`'s rule (`with_coverage_status`) written for the two it keeps:
+    unpaid in the month, enrolled and not exited, with a paid month in the grace window (menunggak) or none
+    since the enrolment (belum aktif). Each participant costs one index probe for the month's payment, and
+    those unpaid one or two more; the status is worked out once, in the filter.
     """
     month = month or reporting_month()
     graces = grace_schedule()
     grace = graces.for_month(month)
+    paid = paid_since_enrolment()
     # Only payments inside the grace window matter: an older last payment means nonaktif already.
-    recent = paid_since_enrolment().filter(month__gte=add_months(month, -grace), month__lt=month).order_by("-month")
+    recent = paid.filter(month__gte=add_months(month, -grace), month__lt=month).order_by("-month")
+    people = village.participants.filter(enrolled_on__lt=add_months(month, 1)).exclude(exit_date__lt=month)
+    if search:
+        people = people.filter(_search(search))
+    # One CASE, tried in this order for each participant (most have paid the month: one index probe), used as the
+    # filter only; a join against the month's contributions would read every village's payments of the month.
+    to_remind = Case(
+        When(Exists(paid.filter(month=month)), then=Value(False)),
+        When(Exists(recent), then=Value(True)),
+        When(Exists(paid.filter(month__lt=month)), then=Value(False)),
+        default=Value(True),
+        output_field=BooleanField(),
+    )
     candidates = (
-        with_coverage_status(village.participants.all(), month=month, graces=graces)
-        .filter(status__in=[CoverageStatus.ARREARS, CoverageStatus.AWAITING])
+        people.alias(to_remind=to_remind)
+        .filter(to_remind=True)
+        .annotate(last_paid=Subquery(recent.values("month")[:1]))
         .annotate(
-            last_paid=Subquery(recent.values("month")[:1]),
+            awaiting_last=Case(When(last_paid__isnull=True, then=Value(1)), default=Value(0)),
             total=Window(Count("pk")),
-            awaiting_last=Case(When(status=CoverageStatus.AWAITING, then=Value(1)), default=Value(0)),
         )
     )
-    shown = list(candidates.order_by("awaiting_last", "last_paid", "enrolled_on", "name", "pk")[:FOLLOW_UP_LIMIT])
+    ordered = candidates.order_by("awaiting_last", "last_paid", "enrolled_on", "name", "pk")
+    shown = list(ordered[offset : offset + limit])
     total = shown[0].total if shown else 0
     # The last month of the grace: unpaid once more and the participant becomes nonaktif under next month's rule.
     next_grace = graces.for_month(add_months(month, 1))
     rules = RuleBook.load() if shown else None
     rows = []
     for participant in shown:
-        status = CoverageStatus(participant.status)
-        awaiting = status == CoverageStatus.AWAITING
+        awaiting = participant.last_paid is None
+        status = CoverageStatus.AWAITING if awaiting else CoverageStatus.ARREARS
         if awaiting:
             unpaid = months_waiting(enrolled_on=participant.enrolled_on, month=month)
         else:

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Sum, When, Window
+from django.db import connection
+from django.db.models import Case, Count, F, Q, QuerySet, Sum, When, Window
 from django.utils import timezone
 
 from indicators import REGISTRY, Period, Result
@@ -22,7 +23,7 @@ from indicators.facts import Facts
 from participants.coverage import (
     COHORT_OFFSETS,
 )
-from participants.models import Claim, Contribution, VillageMonthStat
+from participants.models import Claim, Contribution, Participant, VillageMonthStat
 from participants.months import add_months, month_start, months_between
 from villages.models import Commitment, CommitmentState, Village
 
@@ -363,25 +364,42 @@ class HeatCell:
 
 
 def jorong_paid_shares(*, village: Village, months: list[datetime.date]) -> list[tuple[str, list[HeatCell]]]:
-    """Per jorong of the village, per month: participants enrolled and those who paid (one grouped query).
+    """Per jorong of the village, per month: participants enrolled and those who paid (one query).
 
-    Enrolled is `enrolled_in` (registered by the month's end, not exited before it); paid, that
-    the month's contribution is recorded: the aktif status of the coverage rule.
+    Enrolled is `enrolled_in` (registered by the month's end, not exited before it); paid, that the person is
+    enrolled and the month's contribution is recorded: the aktif status of the coverage rule. Each participant's
+    paid months of the window are read as one bit mask by one range scan of the unique index on (participant,
+    month), so the query reads the village's participants and their payments of these months only, whatever the
+    size of the branch (a join let the planner scan the months' contributions of every village).
     """
-    aggregates = {}
+    participant, contribution = (
+        connection.ops.quote_name(model._meta.db_table) for model in (Participant, Contribution)
+    )
+    bits = " ".join("WHEN %s THEN %s" for _month in months)
+    bit_params = [value for index, month in enumerate(months) for value in (month, 1 << index)]
+    columns, column_params = [], []
     for index, month in enumerate(months):
-        # `enrolled_in(month)` as a condition on the row itself: a subquery per month cost seconds in a village
-        # of 23,000 participants.
-        enrolled = Q(enrolled_on__lt=add_months(month, 1)) & (Q(exit_date__isnull=True) | Q(exit_date__gte=month))
-        paid = Exists(Contribution.objects.filter(participant=OuterRef("pk"), month=month))
-        aggregates[f"enrolled_{index}"] = Count("pk", filter=enrolled)
-        aggregates[f"paid_{index}"] = Count("pk", filter=enrolled & Q(paid))
-    rows = village.participants.order_by().values("hamlet").annotate(**aggregates).order_by("hamlet")
-    return [
-        (
-            row["hamlet"] or "(tanpa jorong)",
-            [HeatCell(month, row[f"enrolled_{index}"], row[f"paid_{index}"]) for index, month in enumerate(months)],
+        enrolled = "enrolled_on < %s AND (exit_date IS NULL OR exit_date >= %s)"
+        columns.append(f"SUM(CASE WHEN {enrolled} THEN 1 ELSE 0 END)")
+        columns.append(f"SUM(CASE WHEN {enrolled} AND (paid & %s) <> 0 THEN 1 ELSE 0 END)")
+        column_params += [add_months(month, 1), month, add_months(month, 1), month, 1 << index]
+    # MATERIALIZED: each participant's mask is read once; inlined, PostgreSQL would repeat it in all 24 sums.
+    sql = f"""
+        WITH people AS MATERIALIZED (
+            SELECT p.hamlet, p.enrolled_on, p.exit_date,
+                   (SELECT COALESCE(SUM(CASE c.month {bits} ELSE 0 END), 0) FROM {contribution} c
+                    WHERE c.participant_id = p.id AND c.month >= %s AND c.month <= %s) AS paid
+            FROM {participant} p
+            WHERE p.village_id = %s
         )
-        for row in rows
-        if any(row[f"enrolled_{index}"] for index in range(len(months)))
-    ]
+        SELECT hamlet, {", ".join(columns)} FROM people GROUP BY hamlet
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*bit_params, months[0], months[-1], village.pk, *column_params])
+        rows = cursor.fetchall()
+    heat = []
+    for hamlet, *counts in sorted(rows, key=lambda row: row[0]):
+        cells = [HeatCell(month, counts[2 * index], counts[2 * index + 1]) for index, month in enumerate(months)]
+        if any(cell.enrolled for cell in cells):
+            heat.append((hamlet or "(tanpa jorong)", cells))
+    return heat

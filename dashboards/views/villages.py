@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from core.pagination import paginate
 from dashboards import selectors
+from dashboards.filters import FollowUpSearchForm
 from dashboards.follow_up import follow_up_list
 from dashboards.views import charts
 from dashboards.views.common import export_links, figures, page_scope, period_scope
@@ -21,6 +24,9 @@ from villages.access import get_for_user_or_404, is_branch_user
 from villages.models import Village
 
 LIST_PAGE_SIZE = 100
+# The follow-up list a page at a time: a village of 23,000 participants has thousands to remind.
+FOLLOW_UP_PAGE = 25
+FOLLOW_UP_MAX_PAGE = 1_000_000
 LIST_TABLES = {"peringkat": "Daftar desa dan indikatornya"}
 VILLAGE_TABLES = {
     "indikator": "Indikator desa",
@@ -51,6 +57,31 @@ VILLAGE_CHART_CARDS = [
 ]
 # The sparkline and the jorong heat map show the 12 months up to the end of the period.
 HEAT_MONTHS = 12
+
+
+def follow_up_page_of(*, village: Village, month, search: str, number) -> tuple[list, Page]:
+    """One page of the follow-up list (?page=, leniently: beyond the last page, the last), and its page links.
+
+    The list's query carries its total on each row, so a page costs one query; a page beyond the end costs two
+    more (the total, then the last page)."""
+    try:
+        # Capped: an absurd page number is the last page, not an offset the database cannot hold.
+        number = min(max(int(number), 1), FOLLOW_UP_MAX_PAGE)
+    except (TypeError, ValueError):
+        number = 1
+    rows, total = follow_up_list(
+        village=village, month=month, search=search, offset=(number - 1) * FOLLOW_UP_PAGE, limit=FOLLOW_UP_PAGE
+    )
+    if not rows and number > 1:
+        _first, total = follow_up_list(village=village, month=month, search=search, limit=1)
+        number = max(math.ceil(total / FOLLOW_UP_PAGE), 1)
+        rows, total = follow_up_list(
+            village=village, month=month, search=search, offset=(number - 1) * FOLLOW_UP_PAGE, limit=FOLLOW_UP_PAGE
+        )
+    # The paginator counts a range of the total's length: the page links without another query.
+    page = Paginator(range(total), FOLLOW_UP_PAGE).get_page(number)
+    page.numbers = list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+    return rows, page
 
 
 def scoped_village(request: HttpRequest, code: str) -> Village:
@@ -98,7 +129,10 @@ def village_detail(request: HttpRequest, code: str) -> HttpResponse:
     village = scoped_village(request, code)
     scope, context = village_figures(request, village)
     month = selectors.reporting_month()
-    follow_ups, follow_up_total = follow_up_list(village=village, month=month)
+    search_form = FollowUpSearchForm(request.GET or None)
+    follow_ups, follow_up_page = follow_up_page_of(
+        village=village, month=month, search=search_form.search(), number=request.GET.get("page")
+    )
     reported = selectors.reporting_completeness(villages=scope.villages, month=month).get(village.pk, {})
     today = timezone.localdate()
     claims, claim_totals = selectors.village_claims(village=village, limit=RECENT_CLAIMS)
@@ -127,7 +161,9 @@ def village_detail(request: HttpRequest, code: str) -> HttpResponse:
             "claim_totals": claim_totals,
             "commitment_score": context["headline"]["commitment"].current,
             "follow_ups": follow_ups,
-            "follow_up_total": follow_up_total,
+            "follow_up_total": follow_up_page.paginator.count,
+            "follow_up_page": follow_up_page,
+            "follow_up_search": search_form,
             "reporting_month": month,
             "reported": reported,
             "today": today,

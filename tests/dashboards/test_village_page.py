@@ -4,6 +4,7 @@ for staff the figures before the follow-up list; the jorong heat map; sparklines
 from __future__ import annotations
 
 import datetime
+import random
 
 import pytest
 from django.db import connection
@@ -11,8 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from dashboards.selectors import jorong_paid_shares
 from evaluations import services
 from evaluations.models import ActionItem, EvaluationCycle, Rubric
+from participants.models import Contribution
 from participants.months import add_months, month_start
 from participants.stats import stats_refresh
 from tests.factories import ContributionFactory, ParticipantFactory
@@ -185,3 +188,43 @@ def test_villages_list_draws_a_sparkline_per_village(client, staff_user, village
     assert points[-1][1] == min(y for _, y in points)
     assert "dari 0 ke 2" in row.spark["label"]
     assert '<svg class="sparkline"' in response.text and "<polyline points=" in response.text
+
+
+def test_heat_map_counts_as_the_rule_does_on_varied_participants(batang_barus):
+    """Payments before the enrolment month or after the exit month do not count; an exit during a month leaves
+    the person enrolled in it. Compared with the rule worked out in Python for every jorong and month."""
+    months = [add_months(LAST, offset) for offset in range(-11, 1)]
+    rng = random.Random(11)
+    paid: dict[int, set] = {}
+    for _person in range(40):
+        enrolled_on = add_months(LAST, -rng.randrange(0, 16)) + datetime.timedelta(days=rng.randrange(0, 27))
+        exit_date = None
+        if rng.random() < 0.3:
+            exit_date = add_months(LAST, -rng.randrange(0, 10)) + datetime.timedelta(days=rng.randrange(0, 27))
+            exit_date = max(exit_date, enrolled_on)
+        person = ParticipantFactory(
+            village=batang_barus,
+            hamlet=rng.choice(["", "Koto Tuo", "Baruah"]),
+            enrolled_on=enrolled_on,
+            exit_date=exit_date,
+            exit_reason="pindah" if exit_date else "",
+        )
+        paid[person.pk] = {add_months(LAST, -offset) for offset in range(-1, 18) if rng.random() < 0.6}
+        Contribution.objects.bulk_create(
+            ContributionFactory.build(participant=person, month=m) for m in paid[person.pk]
+        )
+
+    expected: dict[str, list[tuple[int, int]]] = {}
+    for person in batang_barus.participants.all():
+        cells = expected.setdefault(person.hamlet or "(tanpa jorong)", [(0, 0)] * len(months))
+        for index, month in enumerate(months):
+            enrolled = month_start(person.enrolled_on) <= month and (
+                person.exit_date is None or person.exit_date >= month
+            )
+            enrolled_count, paid_count = cells[index]
+            cells[index] = (enrolled_count + enrolled, paid_count + (enrolled and month in paid[person.pk]))
+    expected = {hamlet: cells for hamlet, cells in expected.items() if any(enrolled for enrolled, _ in cells)}
+
+    rows = jorong_paid_shares(village=batang_barus, months=months)
+    assert {hamlet: [(cell.enrolled, cell.paid) for cell in cells] for hamlet, cells in rows} == expected
+    assert [hamlet for hamlet, _cells in rows] == sorted(expected)
