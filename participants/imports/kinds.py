@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, ClassVar
 from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import get_language
+from simple_history.utils import get_change_reason_from_object
 
 from participants.models import Participant
 from participants.stats_delta import stats_tracking
@@ -147,7 +148,7 @@ def write_with_history(results: list[RowResult], *, model: type[models.Model], u
     reason = reason[:100] or None
     if created:
         model._default_manager.bulk_create(created, batch_size=WRITE_BATCH)
-        history_copy(model, [obj.pk for obj in created], user=user, reason=reason, history_type="+")
+        history_copy(model, created, user=user, reason=reason, history_type="+")
     if updated:
         fields = {name for result in results if result.status == "updated" for name in result.changed}
         if any(field.name == "updated_at" for field in model._meta.concrete_fields):
@@ -157,7 +158,7 @@ def write_with_history(results: list[RowResult], *, model: type[models.Model], u
                 obj.updated_at = now
             fields.add("updated_at")
         model._default_manager.bulk_update(updated, fields=sorted(fields), batch_size=WRITE_BATCH)
-        history_copy(model, [obj.pk for obj in updated], user=user, reason=reason, history_type="~")
+        history_copy(model, updated, user=user, reason=reason, history_type="~")
 
 
 HISTORY_BATCH = 500
@@ -166,30 +167,32 @@ HISTORY_BATCH = 500
 WRITE_BATCH = 1000
 
 
-def history_copy(model: type[models.Model], pks: list[int], *, user, reason: str | None, history_type: str) -> None:
+def history_copy(
+    model: type[models.Model], objs: list[models.Model], *, user, reason: str | None, history_type: str
+) -> None:
     """The audit history of rows just written, as `bulk_history_create` records it (every tracked field, the
-    user, the reason, "+" created or "~" changed, one date), copied by the database from the rows themselves:
-    one INSERT … SELECT per HISTORY_BATCH rows, instead of a Python object and a row of parameters per record."""
+    user, the row's own change reason or else `reason`, "+" created or "~" changed, one date), copied by the
+    database from the rows themselves: one INSERT … SELECT per reason and HISTORY_BATCH rows, instead of a
+    Python object and a row of parameters per record."""
     history = model.history.model
     quote = connection.ops.quote_name
     sources = [quote(model._meta.get_field(field.name).column) for field in history.tracked_fields]
     targets = [quote(field.column) for field in history.tracked_fields]
     targets += [quote(name) for name in ("history_date", "history_change_reason", "history_type", "history_user_id")]
-    recorded = [
-        connection.ops.adapt_datetimefield_value(timezone.now()),
-        reason,
-        history_type,
-        getattr(user, "pk", None),
-    ]
-    for start in range(0, len(pks), HISTORY_BATCH):
-        batch = pks[start : start + HISTORY_BATCH]
-        sql = (
-            f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(targets)}) "  # noqa: S608 (names quoted)
-            f"SELECT {', '.join(sources)}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
-            f"WHERE {quote(model._meta.pk.column)} IN ({', '.join(['%s'] * len(batch))})"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*recorded, *batch])
+    recorded_on = connection.ops.adapt_datetimefield_value(timezone.now())
+    by_reason: dict[str | None, list[int]] = {}
+    for obj in objs:
+        by_reason.setdefault(get_change_reason_from_object(obj) or reason, []).append(obj.pk)
+    for row_reason, pks in by_reason.items():
+        for start in range(0, len(pks), HISTORY_BATCH):
+            batch = pks[start : start + HISTORY_BATCH]
+            sql = (
+                f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(targets)}) "  # noqa: S608 (names quoted)
+                f"SELECT {', '.join(sources)}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
+                f"WHERE {quote(model._meta.pk.column)} IN ({', '.join(['%s'] * len(batch))})"
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [recorded_on, row_reason, history_type, getattr(user, "pk", None), *batch])
 
 
 @functools.lru_cache(maxsize=32)
