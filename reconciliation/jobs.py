@@ -7,22 +7,21 @@ from django.urls import reverse
 
 from core.jobs import JobFailed, job_kind
 from core.models import Job
-from participants.imports.batch import import_preview
 from participants.imports.reading import ImportFileError
 from reconciliation.models import Extract
 
 
 # Outside one job transaction, as the participant import's preview: it reads the file, then writes once.
 @job_kind("reconciliation.extract_preview", title="Pratinjau ekstrak sistem inti", atomic=False)
-def extract_preview_job(job: Job, *, extract_id: str) -> None:
-    from reconciliation.services import extract_discard
+def extract_preview_job(job: Job, *, extract_id: str, force_shape: bool) -> None:
+    from reconciliation.services import extract_discard, extract_read
 
     extract = Extract.objects.select_related("batch", "batch__uploaded_by").filter(pk=extract_id).first()
     if extract is None:
         raise JobFailed("Ekstrak ini sudah tidak ada; unggah lagi.")
     job.result = {"url": reverse("reconciliation:preview", kwargs={"pk": extract.pk})}
     try:
-        import_preview(batch=extract.batch, job=job)
+        extract_read(extract=extract, force_shape=force_shape, job=job)
     except ImportFileError as error:
         extract_discard(extract)  # a file unreadable further down is not kept, as in the request
         job.result = {"url": reverse("reconciliation:index")}

@@ -26,7 +26,7 @@ from core.jobs import job_start
 from core.models import Job
 from participants.coverage import PAY_AHEAD_MONTHS, payable_problems
 from participants.imports import ImportFileError, import_upload
-from participants.imports.batch import validate_rows
+from participants.imports.batch import _estimated_rows, import_preview, validate_rows  # the rows a sheet records
 from participants.imports.reading import Table, check_upload, read_table
 from participants.models import Contribution, FundingSource, ImportBatch, Occupation, Participant
 from participants.months import month_end
@@ -95,11 +95,40 @@ def extract_upload(
     detects it. Raises ImportFileError with one message for a file that cannot be read or is plainly of the other
     shape (a payment list, by its month column, chosen as a participant list, or the reverse), unless
     `force_shape` (the user chose the shape again in the preview, with the columns it maps). `in_background` (a
-    page): a file of more than JOB_INLINE_MAX_ROWS rows is kept and previewed by a background job
-    (`extract_job` names it), the header row and shape checked here at once."""
+    page): a file of more than JOB_INLINE_MAX_ROWS rows is kept here and previewed by a background job
+    (`extract_read`; `extract_job` names it). The size a sheet records (or a CSV's lines) tells without reading the
+    file, so the job also reads its shape and header row; a sheet that records none is read here up to the limit."""
     _check(user)
     if date_range_error(extract_date) or extract_date > timezone.localdate():
         raise ImportFileError("Tanggal ekstrak tidak boleh di masa depan atau sebelum program berjalan.")
+    limit, rows = settings.JOB_INLINE_MAX_ROWS, _estimated_rows(content=content, name=name)
+    if in_background and rows > limit:
+        return _upload_in_background(
+            user=user, name=name, content=content, shape=shape, extract_date=extract_date, force_shape=force_shape,
+            rows=rows,
+        )  # fmt: skip
+    detected, mapping, table = _read_shape(name=name, content=content, shape=shape, force_shape=force_shape)
+    # A sheet that records no size (a streamed export): its rows counted up to the limit.
+    if in_background and sum(1 for _ in islice(table.rows, limit + 1)) > limit:
+        return _upload_in_background(
+            user=user, name=name, content=content, shape=detected, extract_date=extract_date, force_shape=True,
+            rows=rows,
+        )  # fmt: skip
+    with transaction.atomic():
+        batch = import_upload(user=user, kind=SHAPE_KINDS[detected].key, name=name, content=content)
+        return Extract.objects.create(
+            batch=batch,
+            shape=detected,
+            extract_date=extract_date,
+            uploaded_by=user,
+            mapping=mapping,
+            headers=list(mapping),
+        )
+
+
+def _read_shape(*, name: str, content: bytes, shape: str, force_shape: bool) -> tuple[str, dict[str, str], Table]:
+    """The file's shape (the one chosen, unless the file is plainly of the other), its header mapping, and its
+    table read as that shape."""
     detected, tables = shape_tables(name=name, content=content)
     if shape in SHAPE_KINDS:
         if detected != shape and not force_shape and _plainly(detected, tables):
@@ -108,29 +137,42 @@ def extract_upload(
                 "Pilih bentuk yang sesuai (atau 'Kenali otomatis') lalu unggah lagi."
             )
         detected = shape
-    kind, table = SHAPE_KINDS[detected], tables[detected]
+    table = tables[detected]
     mapping = {header: _column_of(table.columns, index) for index, header in enumerate(table.headers) if header}
-    limit = settings.JOB_INLINE_MAX_ROWS
-    large = in_background and sum(1 for _ in islice(table.rows, limit + 1)) > limit
+    return detected, mapping, table
+
+
+def _upload_in_background(
+    *, user, name: str, content: bytes, shape: str, extract_date: datetime.date, force_shape: bool, rows: int
+) -> Extract:
+    """Keep a large file as an extract of the shape chosen ("" to detect) and start the job that reads it."""
     with transaction.atomic():
-        batch = _kept(user=user, kind=kind.key, name=name, content=content) if large else None
-        batch = batch or import_upload(user=user, kind=kind.key, name=name, content=content)
-        extract = Extract.objects.create(
-            batch=batch,
-            shape=detected,
-            extract_date=extract_date,
-            uploaded_by=user,
-            mapping=mapping,
-            headers=list(mapping),
-        )
-    if large:
-        job_start(
-            kind="reconciliation.extract_preview",
-            owner=user,
-            params={"extract_id": str(extract.pk)},
-            title=f"Pratinjau ekstrak {batch.original_name}",
-        )
+        batch = _kept(user=user, kind=SHAPE_KINDS[shape or Shape.PAYMENTS].key, name=name, content=content)
+        extract = Extract.objects.create(batch=batch, shape=shape, extract_date=extract_date, uploaded_by=user)
+    job_start(
+        kind="reconciliation.extract_preview",
+        owner=user,
+        params={"extract_id": str(extract.pk), "force_shape": force_shape},
+        total=rows,
+        title=f"Pratinjau ekstrak {batch.original_name}",
+    )
     return extract
+
+
+def extract_read(*, extract: Extract, force_shape: bool, job: Job | None = None) -> None:
+    """The background half of a large upload (`extract_upload`): the file's shape, header row and mapping, read
+    from the kept file as the request reads a smaller one's, then the pipeline's preview. Raises ImportFileError."""
+    batch = extract.batch
+    with batch.file.open("rb") as stored:
+        content = stored.read()
+    detected, mapping, _ = _read_shape(
+        name=batch.original_name, content=content, shape=extract.shape, force_shape=force_shape
+    )
+    batch.kind = SHAPE_KINDS[detected].key
+    batch.save(update_fields=["kind"])
+    extract.shape, extract.mapping, extract.headers = detected, mapping, list(mapping)
+    extract.save(update_fields=["shape", "mapping", "headers"])
+    import_preview(batch=batch, job=job)
 
 
 def _kept(*, user, kind: str, name: str, content: bytes) -> ImportBatch:

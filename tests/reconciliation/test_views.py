@@ -8,7 +8,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from core.jobs import job_run
 from core.models import Job
@@ -194,10 +194,12 @@ def test_a_large_extract_is_previewed_and_matched_by_jobs(client, branch, staff_
     response = upload(client, xlsx(PAYMENT_HEADERS, branch.rows))
     extract = Extract.objects.get()
     [preview_job] = Job.objects.filter(kind="reconciliation.extract_preview")
-    assert preview_job.params == {"extract_id": str(extract.pk)} and preview_job.status == Job.Status.DONE
+    assert preview_job.params == {"extract_id": str(extract.pk), "force_shape": False}
+    assert preview_job.status == Job.Status.DONE
     # Inline, the job is done when the upload answers: straight on to the preview it made.
     assert response["Location"] == reverse("reconciliation:preview", args=[extract.pk])
     extract.refresh_from_db()
+    assert extract.shape == "iuran" and extract.mapping["BLTH"] == "month" and extract.headers[0] == "NO_KPJ"
     assert extract.batch.summary["counts"]["new"] == len(branch.rows)
     assert preview_job.message == "Pratinjau ekstrak siap." and preview_job.done == len(branch.rows)
     response = client.post(reverse("reconciliation:preview", args=[extract.pk]))
@@ -219,6 +221,7 @@ def test_a_preview_still_running_sends_the_user_to_its_progress_page(client, bra
     extract = Extract.objects.get()
     job = Job.objects.get(kind="reconciliation.extract_preview")
     assert job.status == Job.Status.QUEUED and "counts" not in extract.batch.summary
+    assert extract.shape == "" and extract.mapping == {}  # the request read nothing of it: the job will
     assert response["Location"] == job.get_absolute_url()
     index = client.get(reverse("reconciliation:index")).content.decode()
     assert reverse("reconciliation:preview", args=[extract.pk]) in index
@@ -287,3 +290,36 @@ def test_a_participant_list_as_csv_through_the_pages(client, branch, staff_user)
     assert (counts["sesuai"], counts["bulan_lebih"], counts["hanya_sini"]) == (1, 2, 5)
     listing = client.get(reverse("reconciliation:findings", args=[extract.pk]), {"kind": "hanya_sini"})
     assert b.here_only.name in listing.content.decode()
+
+
+def test_a_large_file_of_the_other_shape_fails_its_job_with_the_one_message(client, branch, staff_user, settings):
+    settings.JOB_INLINE_MAX_ROWS = 5
+    settings.CELERY_BROKER_URL = ""
+    client.force_login(staff_user)
+    response = upload(client, xlsx(PAYMENT_HEADERS, branch.rows), shape="peserta")
+    job = Job.objects.get(kind="reconciliation.extract_preview")
+    assert response["Location"] == job.get_absolute_url()
+    assert job.status == Job.Status.FAILED and "tampaknya daftar pembayaran, bukan daftar peserta" in job.error
+    assert not Extract.objects.exists() and not ImportBatch.objects.filter(kind__startswith="inti").exists()
+
+
+def test_a_large_sheet_that_records_no_size_is_counted_then_previewed_by_a_job(client, branch, staff_user, settings):
+    """openpyxl's streamed workbooks (as some exports are written) record no sheet size: the request counts the
+    rows up to the limit, then leaves the preview to the job."""
+    settings.JOB_INLINE_MAX_ROWS = 5
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("DATA")
+    for row in [PAYMENT_HEADERS, *branch.rows]:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    client.force_login(staff_user)
+    response = upload(client, buffer.getvalue())
+    job = Job.objects.get(kind="reconciliation.extract_preview")
+    assert response["Location"] == job.get_absolute_url() and job.params["force_shape"] is True
+    extract = Extract.objects.get()
+    assert extract.shape == "iuran" and "counts" not in extract.batch.summary
+    job_run(job_id=job.pk)
+    extract.refresh_from_db()
+    assert extract.batch.summary["counts"]["new"] == len(branch.rows) and extract.mapping["BLTH"] == "month"
