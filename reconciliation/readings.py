@@ -167,7 +167,7 @@ def branch_readings(readings: list[dict]) -> dict:
                     if value[side] is not None:
                         pair[side] = (pair[side] or 0) + value[side]
             elif value is not None:
-                total[key] = total.get(key, 0) + value
+                total[key] = (total.get(key) or 0) + value
             else:
                 total.setdefault(key, None)
     return total

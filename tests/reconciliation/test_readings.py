@@ -204,3 +204,12 @@ def test_result_page_switches_the_village_table(client, branch, matched, staff_u
         assert 'data-testid="reported-months">11<' in page and 'data-testid="confirmed-months">12<' in page
     # An unknown reading is the village's.
     assert 'data-testid="reading-shown">dilaporkan desa<' in client.get(url, {"bacaan": "x"}).content.decode()
+
+
+def test_branch_sums_whatever_order_the_villages_come_in():
+    from reconciliation.readings import branch_readings
+
+    unplaced = {"active": [None, 1], "working_age": None}
+    village = {"active": [2, 3], "working_age": 400}
+    for order in ([unplaced, village], [village, unplaced]):
+        assert branch_readings(order) == {"active": [2, 4], "working_age": 400}
