@@ -224,7 +224,7 @@ def test_a_preview_still_running_sends_the_user_to_its_progress_page(client, bra
     assert extract.shape == "" and extract.mapping == {}  # the request read nothing of it: the job will
     assert response["Location"] == job.get_absolute_url()
     index = client.get(reverse("reconciliation:index")).content.decode()
-    assert reverse("reconciliation:preview", args=[extract.pk]) in index
+    assert reverse("reconciliation:preview", args=[extract.pk]) in index and "<em>sedang dibaca</em>" in index
     assert client.get(reverse("reconciliation:preview", args=[extract.pk]))["Location"] == job.get_absolute_url()
     # Confirming before the preview is made goes to the same page, and matches nothing.
     assert client.post(reverse("reconciliation:preview", args=[extract.pk]))["Location"] == job.get_absolute_url()
