@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from simple_history.utils import get_change_reason_from_object
 
+from participants.coverage import GraceSchedule, grace_schedule
 from participants.models import Participant
 from participants.stats_delta import stats_tracking
 
@@ -122,11 +123,15 @@ class RefreshesStatistics(ImportKind):
     difference they make to the participants they touch (`participants.stats_delta.stats_tracking`: one
     read of those participants before, one after, one upsert), never by rebuilding villages."""
 
+    graces: GraceSchedule | None = None
+
     def write(self, results: list[RowResult], *, model: type[models.Model]) -> None:
         """`write_with_history` of a chunk, with its difference to the statistics."""
         written = [result.obj for result in results if result.status in ("new", "updated")]
         existing = [_participant_of(obj) for obj in written if _participant_of(obj) is not None]
-        with stats_tracking(participant_ids=existing) as tracker:
+        if self.graces is None:  # read once for every chunk of the confirmation (one transaction)
+            self.graces = grace_schedule()
+        with stats_tracking(participant_ids=existing, graces=self.graces) as tracker:
             write_with_history(results, model=model, user=self.user, reason=self.change_reason)
             if model is Participant:  # new participants have their id now, and nothing paid
                 tracker.add_created(result.obj for result in results if result.status == "new")
