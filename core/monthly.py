@@ -63,6 +63,12 @@ def monthly_pending() -> list[str]:
     return sorted(set(_ROUTINES) - done)
 
 
+def monthly_done(name: str) -> None:
+    """Record the routine `name` as run for the current month: what did its work (a full rebuild of what it
+    extends) has run, so the first request of the month does not run it again."""
+    MonthlyRun.objects.update_or_create(name=name, defaults={"month": latest_month(), "finished_at": timezone.now()})
+
+
 def _claim(name: str, current: datetime.date) -> datetime.date | None:
     """Take the routine for this month if it is due and nobody runs it: the first month due, else None."""
     previous = latest_month(horizon_months=-1, today=current)

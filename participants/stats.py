@@ -43,7 +43,7 @@ from django.db import connection, transaction
 from django.db.models import Min, QuerySet
 from django.utils import timezone
 
-from core.monthly import monthly_routine
+from core.monthly import monthly_done, monthly_routine
 from participants.coverage import (
     COHORT_OFFSETS,
     FUNDING_COLUMNS,
@@ -60,6 +60,7 @@ from participants.months import add_months, month_start, months_between
 from villages.models import Village
 
 HORIZON_MONTHS = 12
+HORIZON_ROUTINE = "participants.stats_horizon"
 # Cohort fields of a month depend on payments up to the longest cohort offset later, so a
 # refresh from month M also rewrites that many months before it.
 COHORT_LOOKBACK = max(COHORT_OFFSETS)
@@ -273,14 +274,17 @@ def stats_refresh(
 
 
 def stats_refresh_all(*, since: datetime.date | None = None) -> None:
-    """Recompute the rows of every village that has participants (and drop the others' rows)."""
+    """Recompute the rows of every village that has participants (and drop the others' rows). A full rebuild
+    (no `since`) writes the current projection, so this month's horizon routine has nothing left to do."""
     village_ids = list(Village.objects.order_by("pk").values_list("pk", flat=True))
     graces = grace_schedule()
     for start in range(0, len(village_ids), ALL_BATCH):
         stats_refresh(village_ids=village_ids[start : start + ALL_BATCH], since=since, graces=graces)
+    if since is None:
+        monthly_done(HORIZON_ROUTINE)
 
 
-@monthly_routine("participants.stats_horizon")
+@monthly_routine(HORIZON_ROUTINE)
 def stats_extend_horizon(*, first_due: datetime.date) -> None:
     """The monthly routine (`core.monthly`: beat on the 1st, or the first request of the month): each month
     from `first_due` on moved the projection one month further, so rebuild every village from the first month

@@ -188,3 +188,17 @@ def test_concurrent_processes_run_the_routine_once(branch):
         assert sorted(ran) == [[], [], [], [ROUTINE]]
         assert MonthlyRun.objects.get(name=ROUTINE).month == JUNE
         assert table() == rebuilt()
+
+
+def test_a_full_rebuild_leaves_nothing_due_this_month(branch):
+    """`seed_demo`, the benchmark generator and `refresh_stats` rebuild everything: the first request of the
+    month after them has nothing to bring in."""
+    MonthlyRun.objects.all().delete()
+    with time_machine.travel(at(2026, 6, 15), tick=False):
+        assert monthly_pending() == [ROUTINE]
+        stats_refresh_all(since=datetime.date(2026, 1, 1))  # a partial one does not count
+        assert monthly_pending() == [ROUTINE]
+        stats_refresh_all()
+        assert monthly_pending() == []
+        assert MonthlyRun.objects.get(name=ROUTINE).month == JUNE
+        assert monthly_run_due() == []
