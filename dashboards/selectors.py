@@ -160,16 +160,7 @@ class RankingRow:
     @cached_property
     def cells(self) -> list[tuple[str, str, str]]:
         """Formatted only for the rows a page shows (the dashboard shows the head of 277)."""
-        cells = []
-        for key in RANKING_KEYS:
-            result = self.results.get(key)
-            if result is None:
-                continue
-            working = result.period.label
-            if result.denominator is not None:
-                working = f"{result.numerator_display} / {result.denominator_display} · {working}"
-            cells.append((key, result.display, working))
-        return cells
+        return ranking_cells(self.results)
 
     @property
     def values(self) -> list:
@@ -191,6 +182,20 @@ class RankingRow:
         if not self.reported.get("enrolled"):
             return "belum ada peserta"
         return "sudah" if self.has_reported else "belum"
+
+
+def ranking_cells(results) -> list[tuple[str, str, str]]:
+    """(key, shown value, working) of each ranking indicator in `results`, in the columns' order."""
+    cells = []
+    for key in RANKING_KEYS:
+        result = results.get(key)
+        if result is None:
+            continue
+        working = result.period.label
+        if result.denominator is not None:
+            working = f"{result.numerator_display} / {result.denominator_display} · {working}"
+        cells.append((key, result.display, working))
+    return cells
 
 
 def ranking_columns() -> list[dict]:

@@ -42,7 +42,11 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
     if is_regency:
         district_of = {row["pk"]: (row["district__code"], row["district__name"]) for row in context["villages"]}
         by_district = selectors.results_by_group(facts=context["facts"], groups=district_of)
-        subunits = sorted(by_district.items())
+        # Cells worked out here: the template's loop of every column over every indicator was most of the page.
+        subunits = [
+            (district, selectors.ranking_cells(results), results["coverage"].label)
+            for district, results in sorted(by_district.items())
+        ]
     query = request.GET.copy()
     query[("regency" if is_regency else "district")] = region.pk
     query_string = query.urlencode()
