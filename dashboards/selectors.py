@@ -98,6 +98,12 @@ def period_facts(*, villages: QuerySet[Village], period: Period) -> Facts:
     return Facts(villages=villages, period=period).need(*Facts.GROUPS)
 
 
+def period_facts_with_previous(*, villages: QuerySet[Village], period: Period) -> tuple[Facts, Facts]:
+    """The period's facts and the previous period's (for the headlines), each group read for both at once: 4 queries
+    (and retention or lapses counted directly per period, as `period_facts`)."""
+    return Facts.with_previous(villages=villages, period=period)
+
+
 def headlines(*, current: Facts, previous: Facts, keys=HEADLINE_KEYS) -> list[Headline]:
     now, before = current.scope(), previous.scope()
     return [

@@ -77,98 +77,11 @@ class Facts:
     @cached_property
     def village_rows(self) -> dict[int, dict]:
         """Each village's own facts: working-age population, target, commitment (one query)."""
-        on = min(self.period.last_day, timezone.localdate())
-        latest = Denominator.objects.filter(
-            village=OuterRef("pk"), hamlet="", village__resident_list__isnull=False
-        ).order_by("-created_at")
-        rows = self.villages.annotate(
-            target=Subquery(
-                Target.objects.filter(village=OuterRef("pk"), year=self.period.end.year).values("active_participants")[
-                    :1
-                ]
-            ),
-            has_regulation=Exists(
-                Commitment.objects.in_force(on=on).filter(village=OuterRef("pk"), kind=Commitment.Kind.REGULATION)
-            ),
-            has_agreement=Exists(
-                Commitment.objects.in_force(on=on).filter(village=OuterRef("pk"), kind=Commitment.Kind.AGREEMENT)
-            ),
-            has_budget=Exists(Budget.objects.filter(village=OuterRef("pk"), year=on.year, amount__gt=0)),
-            has_agent=Exists(Agent.objects.active(on=on).filter(village=OuterRef("pk"))),
-            # A current resident list's informal workers replace the estimated working-age population.
-            informal_workers=Subquery(latest.values("informal")[:1]),
-            informal_as_of=Subquery(latest.values("as_of")[:1]),
-        ).values(
-            "pk",
-            "working_age_population",
-            "target",
-            "has_regulation",
-            "has_agreement",
-            "has_budget",
-            "has_agent",
-            "informal_workers",
-            "informal_as_of",
-        )
-        return {row["pk"]: row for row in rows}
+        return _village_rows(self.villages, [self.period])[0]
 
     @cached_property
     def stats(self) -> dict[int, Counter]:
-        period = self.period
-        in_period = Q(month__gte=period.start, month__lte=period.end)
-        at_end = Q(month=period.end)
-        sums = {
-            "active_end": Sum("active", filter=at_end),
-            "active_before": Sum("active", filter=Q(month=period.before)),
-            "arrears_end": Sum("arrears", filter=at_end),
-            "inactive_end": Sum("inactive", filter=at_end),
-            "awaiting_end": Sum("awaiting_first_payment", filter=at_end),
-            "awaiting_months_end": Sum("awaiting_months", filter=at_end),
-            "enrolled_end": Sum("enrolled", filter=at_end),
-            "new_enrolments": Sum("new_enrolments", filter=in_period),
-            "new_self_funded": Sum("new_self_funded", filter=in_period),
-            "lapse_events": Sum("lapsed", filter=in_period),
-            "exits": Sum("exits", filter=in_period),
-            "active_months": Sum("active", filter=in_period),
-            "enrolled_months": Sum("enrolled", filter=in_period),
-            "contribution_amount": Sum("contribution_amount", filter=in_period),
-            "apparatus_registered": Sum("apparatus_registered", filter=at_end),
-            "apparatus_active": Sum("apparatus_active", filter=at_end),
-        }
-        for column in FUNDING_COLUMNS.values():
-            sums[column] = Sum(column, filter=at_end)
-        if period.months in RETENTION_LAGS:
-            sums["retained"] = Sum(f"retained_{period.months}", filter=at_end)
-        # Repeats: lapses whose previous one (d months earlier) is in the period too, in month M when M >= start + d;
-        # one sum of them all (a period longer than the lapse gaps reach counts its lapses directly).
-        repeats = [
-            Case(When(month__gte=add_months(period.start, d), then=F(f"lapsed_again_{d}")), default=Value(0))
-            for d in LAPSE_GAPS
-            if d < period.months
-        ]
-        if repeats and period.months <= LAPSE_TABLE_MONTHS:
-            sums["lapse_repeats"] = Sum(functools.reduce(operator.add, repeats), filter=in_period)
-        for offset in COHORT_OFFSETS:
-            cohorts = Q(month__gte=add_months(period.start, -offset), month__lte=add_months(period.end, -offset))
-            sums[f"cohort_size_{offset}"] = Sum("new_enrolments", filter=cohorts)
-            sums[f"cohort_active_{offset}"] = Sum(f"cohort_active_{offset}", filter=cohorts)
-        rows = (
-            VillageMonthStat.objects.filter(
-                village__in=self.villages,
-                month__gte=add_months(period.start, -max(COHORT_OFFSETS)),
-                month__lte=period.end,
-            )
-            .values("village_id")
-            # Prefixed: an annotation may not share a name with a field it sums.
-            .annotate(**{f"fact_{name}": aggregate for name, aggregate in sums.items()})
-        )
-        facts = {}
-        for row in rows:
-            pk = row.pop("village_id")
-            numbers = Counter({name.removeprefix("fact_"): value or 0 for name, value in row.items()})
-            if period.months <= LAPSE_TABLE_MONTHS:
-                numbers["lapsed"] = numbers["lapse_events"] - numbers.pop("lapse_repeats", 0)
-            facts[pk] = numbers
-        return facts
+        return _stats(self.villages, [self.period])[0]
 
     @cached_property
     def lapses_direct(self) -> dict[int, Counter]:
@@ -222,35 +135,210 @@ class Facts:
 
     @cached_property
     def activities(self) -> dict[int, Counter]:
-        rows = (
-            Activity.objects.filter(
-                village__in=self.villages, date__gte=self.period.start, date__lte=self.period.last_day
-            )
-            .values("village_id", "kind")
-            .annotate(count=Count("id"), attendees=Sum("attendees"))
-        )
-        working_age = {pk: row["working_age_population"] for pk, row in self.village_rows.items()}
-        facts: dict[int, Counter] = {}
-        for row in rows:
-            numbers = facts.setdefault(row["village_id"], Counter())
-            numbers["activities"] += row["count"]
-            numbers[f"activities_{row['kind']}"] += row["count"]
-            if row["kind"] == Activity.Kind.SOCIALISATION and working_age.get(row["village_id"]):
-                numbers["socialisation_attendees"] += row["attendees"] or 0
-        return facts
+        return _activities(self.villages, [self.period], self.village_rows)[0]
 
     @cached_property
     def claims(self) -> dict[int, Counter]:
-        rows = (
-            Claim.objects.filter(
-                participant__village__in=self.villages,
-                paid_on__gte=self.period.start,
-                paid_on__lte=self.period.last_day,
-            )
-            .values("participant__village_id")
-            .annotate(count=Count("id"), amount=Sum("amount"))
-        )
-        return {
-            row["participant__village_id"]: Counter({"claims": row["count"], "claims_amount": row["amount"] or 0})
-            for row in rows
+        return _claims(self.villages, [self.period])[0]
+
+    @classmethod
+    def with_previous(cls, *, villages: QuerySet[Village], period: Period) -> tuple[Facts, Facts]:
+        """Every group of facts of a period and of the previous one, each group read for both with one grouped query
+        (the headlines show both): each aggregate filtered to its period, so the numbers are those of two reads."""
+        pair = (cls(villages=villages, period=period), cls(villages=villages, period=period.previous()))
+        periods = [facts.period for facts in pair]
+        rows = _village_rows(villages, periods)
+        groups = {
+            "village_rows": rows,
+            "stats": _stats(villages, periods),
+            "activities": _activities(villages, periods, rows[0]),
+            "claims": _claims(villages, periods),
         }
+        for index, facts in enumerate(pair):
+            for name, values in groups.items():
+                facts.__dict__[name] = values[index]
+            facts.need(*cls.GROUPS)
+        return pair
+
+
+def _village_rows(villages: QuerySet[Village], periods: list[Period]) -> list[dict[int, dict]]:
+    """Per period: each village's working-age population, target and commitment (one query for all)."""
+    latest = Denominator.objects.filter(
+        village=OuterRef("pk"), hamlet="", village__resident_list__isnull=False
+    ).order_by("-created_at")
+    annotations = {
+        # A current resident list's informal workers replace the estimated working-age population.
+        "informal_workers": Subquery(latest.values("informal")[:1]),
+        "informal_as_of": Subquery(latest.values("as_of")[:1]),
+    }
+    for index, period in enumerate(periods):
+        on = min(period.last_day, timezone.localdate())
+        in_force = Commitment.objects.in_force(on=on).filter(village=OuterRef("pk"))
+        annotations |= {
+            f"target_{index}": Subquery(
+                Target.objects.filter(village=OuterRef("pk"), year=period.end.year).values("active_participants")[:1]
+            ),
+            f"has_regulation_{index}": Exists(in_force.filter(kind=Commitment.Kind.REGULATION)),
+            f"has_agreement_{index}": Exists(in_force.filter(kind=Commitment.Kind.AGREEMENT)),
+            f"has_budget_{index}": Exists(Budget.objects.filter(village=OuterRef("pk"), year=on.year, amount__gt=0)),
+            f"has_agent_{index}": Exists(Agent.objects.active(on=on).filter(village=OuterRef("pk"))),
+        }
+    rows = list(villages.annotate(**annotations).values("pk", "working_age_population", *annotations))
+    by_period = []
+    for index in range(len(periods)):
+        own = {}
+        for row in rows:
+            own[row["pk"]] = {
+                "pk": row["pk"],
+                "working_age_population": row["working_age_population"],
+                **{name: row[f"{name}_{index}"] for name in PERIOD_ROW_FIELDS},
+                "informal_workers": row["informal_workers"],
+                "informal_as_of": row["informal_as_of"],
+            }
+        by_period.append(own)
+    return by_period
+
+
+PERIOD_ROW_FIELDS = ("target", "has_regulation", "has_agreement", "has_budget", "has_agent")
+
+
+def _stat_sums(period: Period) -> dict:
+    """The statistics table's sums of one period, each filtered to its months."""
+    in_period = Q(month__gte=period.start, month__lte=period.end)
+    at_end = Q(month=period.end)
+    sums = {
+        "active_end": Sum("active", filter=at_end),
+        "active_before": Sum("active", filter=Q(month=period.before)),
+        "arrears_end": Sum("arrears", filter=at_end),
+        "inactive_end": Sum("inactive", filter=at_end),
+        "awaiting_end": Sum("awaiting_first_payment", filter=at_end),
+        "awaiting_months_end": Sum("awaiting_months", filter=at_end),
+        "enrolled_end": Sum("enrolled", filter=at_end),
+        "new_enrolments": Sum("new_enrolments", filter=in_period),
+        "new_self_funded": Sum("new_self_funded", filter=in_period),
+        "lapse_events": Sum("lapsed", filter=in_period),
+        "exits": Sum("exits", filter=in_period),
+        "active_months": Sum("active", filter=in_period),
+        "enrolled_months": Sum("enrolled", filter=in_period),
+        "contribution_amount": Sum("contribution_amount", filter=in_period),
+        "apparatus_registered": Sum("apparatus_registered", filter=at_end),
+        "apparatus_active": Sum("apparatus_active", filter=at_end),
+    }
+    for column in FUNDING_COLUMNS.values():
+        sums[column] = Sum(column, filter=at_end)
+    if period.months in RETENTION_LAGS:
+        sums["retained"] = Sum(f"retained_{period.months}", filter=at_end)
+    # Repeats: lapses whose previous one (d months earlier) is in the period too, in month M when M >= start + d;
+    # one sum of them all (a period longer than the lapse gaps reach counts its lapses directly).
+    repeats = [
+        Case(When(month__gte=add_months(period.start, d), then=F(f"lapsed_again_{d}")), default=Value(0))
+        for d in LAPSE_GAPS
+        if d < period.months
+    ]
+    if repeats and period.months <= LAPSE_TABLE_MONTHS:
+        sums["lapse_repeats"] = Sum(functools.reduce(operator.add, repeats), filter=in_period)
+    for offset in COHORT_OFFSETS:
+        cohorts = Q(month__gte=add_months(period.start, -offset), month__lte=add_months(period.end, -offset))
+        sums[f"cohort_size_{offset}"] = Sum("new_enrolments", filter=cohorts)
+        sums[f"cohort_active_{offset}"] = Sum(f"cohort_active_{offset}", filter=cohorts)
+    return sums
+
+
+def _stats(villages: QuerySet[Village], periods: list[Period]) -> list[dict[int, Counter]]:
+    """Per period: each village's sums of the statistics table (one grouped query for all the periods).
+
+    A period reads its months and the 12 before (the cohorts); a village is in a period's facts when it has a row
+    in those months, as a read of that period alone would give."""
+    sums, firsts = {}, []
+    for index, period in enumerate(periods):
+        first = add_months(period.start, -max(COHORT_OFFSETS))
+        firsts.append(first)
+        # Prefixed: an annotation may not share a name with a field it sums.
+        sums[f"p{index}_rows"] = Count("pk", filter=Q(month__gte=first, month__lte=period.end))
+        sums |= {f"p{index}_{name}": aggregate for name, aggregate in _stat_sums(period).items()}
+    rows = (
+        VillageMonthStat.objects.filter(
+            village__in=villages, month__gte=min(firsts), month__lte=max(period.end for period in periods)
+        )
+        .values("village_id")
+        .annotate(**sums)
+    )
+    by_period: list[dict[int, Counter]] = [{} for _period in periods]
+    for row in rows:
+        for index, period in enumerate(periods):
+            if not row[f"p{index}_rows"]:
+                continue
+            prefix = f"p{index}_"
+            numbers = Counter(
+                {
+                    name.removeprefix(prefix): value or 0
+                    for name, value in row.items()
+                    if name.startswith(prefix) and name != f"{prefix}rows"
+                }
+            )
+            if period.months <= LAPSE_TABLE_MONTHS:
+                numbers["lapsed"] = numbers["lapse_events"] - numbers.pop("lapse_repeats", 0)
+            by_period[index][row["village_id"]] = numbers
+    return by_period
+
+
+def _activities(
+    villages: QuerySet[Village], periods: list[Period], village_rows: dict[int, dict]
+) -> list[dict[int, Counter]]:
+    """Per period: each village's activities by kind (one grouped query for all the periods)."""
+    aggregates = {}
+    for index, period in enumerate(periods):
+        within = Q(date__gte=period.start, date__lte=period.last_day)
+        aggregates[f"count_{index}"] = Count("id", filter=within)
+        aggregates[f"attendees_{index}"] = Sum("attendees", filter=within)
+    rows = (
+        Activity.objects.filter(
+            village__in=villages,
+            date__gte=min(period.start for period in periods),
+            date__lte=max(period.last_day for period in periods),
+        )
+        .values("village_id", "kind")
+        .annotate(**aggregates)
+    )
+    working_age = {pk: row["working_age_population"] for pk, row in village_rows.items()}
+    by_period: list[dict[int, Counter]] = [{} for _period in periods]
+    for row in rows:
+        for index, facts in enumerate(by_period):
+            count = row[f"count_{index}"]
+            if not count:
+                continue
+            numbers = facts.setdefault(row["village_id"], Counter())
+            numbers["activities"] += count
+            numbers[f"activities_{row['kind']}"] += count
+            if row["kind"] == Activity.Kind.SOCIALISATION and working_age.get(row["village_id"]):
+                numbers["socialisation_attendees"] += row[f"attendees_{index}"] or 0
+    return by_period
+
+
+def _claims(villages: QuerySet[Village], periods: list[Period]) -> list[dict[int, Counter]]:
+    """Per period: each village's claims paid in it, their number and amount (one grouped query for all)."""
+    aggregates = {}
+    for index, period in enumerate(periods):
+        within = Q(paid_on__gte=period.start, paid_on__lte=period.last_day)
+        aggregates[f"count_{index}"] = Count("id", filter=within)
+        aggregates[f"amount_{index}"] = Sum("amount", filter=within)
+    rows = (
+        Claim.objects.filter(
+            participant__village__in=villages,
+            paid_on__gte=min(period.start for period in periods),
+            paid_on__lte=max(period.last_day for period in periods),
+        )
+        .values("participant__village_id")
+        .annotate(**aggregates)
+    )
+    rows = list(rows)
+    return [
+        {
+            row["participant__village_id"]: Counter(
+                {"claims": row[f"count_{index}"], "claims_amount": row[f"amount_{index}"] or 0}
+            )
+            for row in rows
+            if row[f"count_{index}"]
+        }
+        for index in range(len(periods))
+    ]

@@ -80,10 +80,12 @@ def series_bounds(period: Period) -> tuple:
 
 def figures(scope: Scope, *, with_ranking: bool = True, with_headlines: bool = True) -> dict:
     """Headlines beside the previous period, the ranking of villages and the chart series of a scope."""
-    current = selectors.period_facts(villages=scope.villages, period=scope.period)
+    if with_headlines:
+        current, previous = selectors.period_facts_with_previous(villages=scope.villages, period=scope.period)
+    else:
+        current = selectors.period_facts(villages=scope.villages, period=scope.period)
     context: dict = {"period": scope.period, "previous_period": scope.period.previous(), "facts": current}
     if with_headlines:
-        previous = selectors.period_facts(villages=scope.villages, period=scope.period.previous())
         headlines = selectors.headlines(current=current, previous=previous)
         first, last = series_bounds(scope.period)
         series = selectors.monthly_series(villages=scope.villages, first=first, last=last)
