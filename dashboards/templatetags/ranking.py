@@ -1,4 +1,5 @@
-"""`{% load ranking %}{% ranking_rows ranking %}`: the rows of a ranking of villages, written in Python.
+"""`{% load ranking %}{% ranking_rows ranking %}`: the rows of a ranking of villages, written in Python, and
+`{% sparkline spark %}` (also on a village's page).
 
 A region's page shows every village of the region and the villages list 133 a page, 11 indicator cells each:
 as template code, looking up each value and escaping it cost most of those pages' time. The markup is the
@@ -10,7 +11,6 @@ from __future__ import annotations
 from html import escape
 
 from django import template
-from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
 from core.formatting import format_thousands
@@ -41,13 +41,55 @@ def _reported(row) -> str:
     return '<span class="text-muted small">belum ada peserta</span>'
 
 
+def _sparkline(spark) -> str:
+    """An SVG polyline drawn by dashboards.views.charts.sparkline, styled by app.css (no inline style)."""
+    if not spark or not spark.get("points"):
+        return ""
+    width, height, label = _e(spark["width"]), _e(spark["height"]), _e(spark["label"])
+    return (
+        f'<svg class="sparkline" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+        f'aria-label="{label}"><title>{label}</title><polyline points="{_e(spark["points"])}"/></svg>'
+    )
+
+
+@register.simple_tag
+def sparkline(spark) -> str:
+    return mark_safe(_sparkline(spark))  # noqa: S308 - every value is escaped
+
+
+def _programme_badges(bar) -> str:
+    """The programme's bar of a village in the villages list (indicators.designation): a badge per criterion, met
+    or not, and what is missing; its full form is dashboard/_programme_bar.html on a village's page."""
+    badges = []
+    for state in bar:
+        measure, name, unit = _e(state.criterion.measure), _e(state.criterion.name), _e(state.unit)
+        if state.met is None:
+            badges.append(
+                f'<span class="badge text-bg-light" data-measure="{measure}" '
+                f'title="{name}: {_e(state.out_of_label)} belum diketahui">{unit} ?</span>'
+            )
+            continue
+        protected, out_of = format_thousands(state.protected), format_thousands(state.out_of)
+        title = f"{name}: {protected} dari {out_of} {_e(state.out_of_label)}"
+        if state.met:
+            badges.append(
+                f'<span class="badge text-bg-success" data-measure="{measure}" title="{title}">'
+                f'<i class="bi bi-check-lg"></i> {unit}</span>'
+            )
+        else:
+            badges.append(
+                f'<span class="badge text-bg-warning" data-measure="{measure}" title="{title}">'
+                f"kurang {format_thousands(state.missing)} {unit}</span>"
+            )
+    return "\n".join(badges)
+
+
 @register.simple_tag(takes_context=True)
 def ranking_rows(context, ranking) -> str:
-    """The `<tr>` of each row; the sparkline and the programme's bar (villages list) keep their partials."""
+    """The `<tr>` of each row, with the sparkline and the programme's bar on the villages list."""
     village_base, region_base = _e(context["village_base"]), _e(context["region_base"])
     position = context["first_position"]
-    sparkline = get_template("dashboard/_sparkline.html") if context.get("with_sparklines") else None
-    bar = get_template("dashboard/_programme_bar.html") if context.get("with_bar") else None
+    with_sparklines, with_bar = context.get("with_sparklines"), context.get("with_bar")
     lines = []
     for number, row in enumerate(ranking, start=position):
         village = row.village
@@ -69,11 +111,11 @@ def ranking_rows(context, ranking) -> str:
             f'<td class="d-none d-md-table-cell"><a href="{region_base}{_e(village["district__regency__code"])}/">'
             f"{_e(village['district__regency__name'])}</a></td>",
         ]
-        if sparkline is not None:
-            parts.append(f'<td data-testid="sparkline">{sparkline.render({"spark": row.spark})}</td>')
+        if with_sparklines:
+            parts.append(f'<td data-testid="sparkline">{_sparkline(row.spark)}</td>')
         parts.append("".join(cells))
-        if bar is not None:
-            parts.append(f'<td data-testid="programme-bar">{bar.render({"bar": row.bar, "compact": True})}</td>')
+        if with_bar:
+            parts.append(f'<td data-testid="programme-bar">{_programme_badges(row.bar)}</td>')
         parts.append(f'<td class="d-none d-sm-table-cell">{TARGET_BADGES.get(row.target_status, NO_TARGET_BADGE)}</td>')
         parts.append(f'<td data-testid="reported">{_reported(row)}</td>')
         parts.append("</tr>")
