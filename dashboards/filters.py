@@ -6,7 +6,10 @@ import datetime
 
 import django_filters
 from django import forms
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from core.dates import month_range_error
 from core.forms import MonthField
@@ -26,6 +29,20 @@ PERIOD_PRESETS = [
 ]
 
 
+class QuickSelect(forms.Select):
+    """A select written in Python, the same markup as Django's template (a template per option and per attribute
+    list: the kecamatan filter's 85 options cost 5–7 ms of every dashboard request)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = "".join(
+            f'<option value="{escape(option["value"])}"{flatatt(option["attrs"])}>{escape(option["label"])}</option>'
+            for _group, choices, _index in widget["optgroups"]
+            for option in choices
+        )
+        return mark_safe(f'<select name="{escape(widget["name"])}"{flatatt(widget["attrs"])}>{options}</select>')  # noqa: S308
+
+
 class VillageFilter(django_filters.FilterSet):
     """Region and kind filters over an already scoped queryset of villages."""
 
@@ -34,9 +51,10 @@ class VillageFilter(django_filters.FilterSet):
         queryset=Regency.objects.order_by("code"),
         label="Kabupaten/kota",
         empty_label="Semua kabupaten/kota",
+        widget=QuickSelect,
     )
     district = django_filters.ModelChoiceFilter(
-        queryset=District.objects.order_by("code"), label="Kecamatan", empty_label="Semua kecamatan"
+        queryset=District.objects.order_by("code"), label="Kecamatan", empty_label="Semua kecamatan", widget=QuickSelect
     )
     kind = django_filters.ChoiceFilter(choices=Village.Kind.choices, label="Jenis", empty_label="Semua jenis")
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="Nama desa")
@@ -210,6 +228,7 @@ class CommitmentFilter(django_filters.FilterSet):
         queryset=Regency.objects.order_by("code"),
         label="Kabupaten/kota",
         empty_label="Semua kabupaten/kota",
+        widget=QuickSelect,
     )
 
     class Meta:
@@ -230,6 +249,7 @@ class OfficialEntriesForm(forms.Form):
         label="Kabupaten/kota",
         required=False,
         empty_label="Semua kabupaten/kota",
+        widget=QuickSelect,
     )
 
     def __init__(self, *args, today: datetime.date | None = None, **kwargs):
