@@ -249,13 +249,15 @@ def _stats(villages: QuerySet[Village], periods: list[Period]) -> list[dict[int,
 
     A period reads its months and the 12 before (the cohorts); a village is in a period's facts when it has a row
     in those months, as a read of that period alone would give."""
-    sums, firsts = {}, []
+    sums, firsts, columns = {}, [], []
     for index, period in enumerate(periods):
         first = add_months(period.start, -max(COHORT_OFFSETS))
         firsts.append(first)
-        # Prefixed: an annotation may not share a name with a field it sums.
         sums[f"p{index}_rows"] = Count("pk", filter=Q(month__gte=first, month__lte=period.end))
-        sums |= {f"p{index}_{name}": aggregate for name, aggregate in _stat_sums(period).items()}
+        # Prefixed: an annotation may not share a name with a field it sums. (column, fact) of the period.
+        period_sums = {f"p{index}_{name}": (name, aggregate) for name, aggregate in _stat_sums(period).items()}
+        sums |= {column: aggregate for column, (_name, aggregate) in period_sums.items()}
+        columns.append([(column, name) for column, (name, _aggregate) in period_sums.items()])
     rows = (
         VillageMonthStat.objects.filter(
             village__in=villages, month__gte=min(firsts), month__lte=max(period.end for period in periods)
@@ -268,14 +270,7 @@ def _stats(villages: QuerySet[Village], periods: list[Period]) -> list[dict[int,
         for index, period in enumerate(periods):
             if not row[f"p{index}_rows"]:
                 continue
-            prefix = f"p{index}_"
-            numbers = Counter(
-                {
-                    name.removeprefix(prefix): value or 0
-                    for name, value in row.items()
-                    if name.startswith(prefix) and name != f"{prefix}rows"
-                }
-            )
+            numbers = Counter({name: row[column] or 0 for column, name in columns[index]})
             if period.months <= LAPSE_TABLE_MONTHS:
                 numbers["lapsed"] = numbers["lapse_events"] - numbers.pop("lapse_repeats", 0)
             by_period[index][row["village_id"]] = numbers
