@@ -7,22 +7,24 @@
   they fail instead.
 - The live server needs a transactional database; `serialized_rollback` puts back the regions, groups
   and rates the migrations load, which a transactional test would otherwise flush away.
-- On SQLite the live server answers one request at a time: its threads would share the one in-memory
-  connection, and the offline app's service worker fetches pages beside the page itself (seen: three
-  requests deadlocked on it). On PostgreSQL each request thread has its own connection.
+- On SQLite the live server answers one request at a time, and none while the database is flushed or
+  restored between tests: its threads would share the one in-memory connection, and the offline app's service
+  worker fetches pages beside the page itself (seen: three requests deadlocked on it). On PostgreSQL each
+  request thread has its own connection.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.servers.basehttp import WSGIServer
-from django.test.testcases import LiveServerThread
+from django.test.testcases import LiveServerThread, TransactionTestCase
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -39,14 +41,32 @@ CHROMIUM_ARGS = [
 
 
 class OneRequestAtATime(WSGIServer):
-    """The live server without threads (it answers `Connection: close`, so no browser connection waits)."""
+    """The live server without threads (it answers `Connection: close`, so no browser connection waits), and
+    never while the test's database is emptied or restored (`_alone`): a page's late fetch ran beside the flush
+    on the one connection and broke it (seen: a foreign key failing at the flush's commit)."""
+
+    busy = threading.RLock()
 
     def __init__(self, *args, connections_override=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
 
+    def process_request(self, request, client_address) -> None:
+        with self.busy:
+            super().process_request(request, client_address)
+
+
+def _alone(method):
+    def alone(*args, **kwargs):
+        with OneRequestAtATime.busy:
+            return method(*args, **kwargs)
+
+    return alone
+
 
 if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     LiveServerThread.server_class = OneRequestAtATime
+    TransactionTestCase._fixture_setup = classmethod(_alone(TransactionTestCase._fixture_setup.__func__))
+    TransactionTestCase._fixture_teardown = _alone(TransactionTestCase._fixture_teardown)
 
 RESULTS_DIR = Path(__file__).resolve().parents[2] / "test-results"
 PASSWORD = "rahasia-123"  # tests.factories.UserFactory's password
