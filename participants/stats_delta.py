@@ -24,8 +24,8 @@ rebuild (`stats_refresh`) locks the table against these increments while it runs
 
 The months written are those of the full rebuild: from the enrolment month to the exit month or
 HORIZON_MONTHS after the current month. A month row left with nobody enrolled is deleted, as the rebuild
-would not write it. When a new month starts, the new last projected month is written by the monthly
-`refresh_stats --since` (docs/performance.md); until then differences for it are applied to a partial row.
+would not write it. When a new month starts, the new last projected month is written by the monthly routine
+`participants.stats.stats_extend_horizon` (core/monthly.py); until then differences for it go to a partial row.
 """
 
 from __future__ import annotations
