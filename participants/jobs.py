@@ -15,6 +15,7 @@ from core.jobs import JobFailed, job_files_sweep, job_kind, job_start
 from core.models import Job
 from participants.coverage import grace_schedule
 from participants.imports.batch import import_confirm, import_preview
+from participants.imports.kept_rows import ROWS_FILE
 from participants.imports.reading import ImportFileError
 from participants.models import ImportBatch
 from participants.stats import ALL_BATCH, stats_refresh
@@ -130,6 +131,8 @@ def import_uploads_sweep(*, older_than: datetime.datetime) -> int:
         Job.objects.filter(params__batch_id=str(batch.pk)).update(
             file_removed_at=timezone.now(), result={"url": _upload_url(batch)}
         )
+        if kept := batch.summary.get(ROWS_FILE):
+            batch.file.storage.delete(kept)
         batch.file.delete(save=False)
         batch.delete()
         removed += 1

@@ -12,6 +12,8 @@ parts, and only the last is written per kind:
   `import_submit` and `import_confirm_start`, which run a file of more than `JOB_INLINE_MAX_ROWS` rows
   as background jobs, `participants/jobs.py`), the `ImportBatch` that keeps the file between preview
   and confirmation, and `KINDS`, the list of kinds;
+- `kept_rows`: the rows a preview read, kept next to the upload so the confirmation re-validates them
+  without parsing the workbook again;
 - one module per kind: `participant_rows` (workers of a village), `contribution_rows` (paid months).
 
 To add a kind (a core-system extract to reconcile, a village's resident list):

@@ -1,10 +1,10 @@
 """The batch flow every import kind shares: upload → preview → confirm, and the rejected rows to fix.
 
 The uploaded file is kept as an `ImportBatch`; the preview classifies every row (new, updated,
-unchanged, error) without writing; confirming reads the file again, re-validates every row and
-writes the valid ones in one transaction with bulk statements, chunk by chunk. The rejected rows
-download gives the rows with errors back as they were written, with what to fix, so the corrected
-file can be uploaded again.
+unchanged, error) without writing and keeps the rows it read next to the file (`kept_rows`); confirming
+reads those rows (the file again when they are gone), re-validates every row and writes the valid ones
+in one transaction with bulk statements, chunk by chunk. The rejected rows download gives the rows
+with errors back as they were written, with what to fix, so the corrected file can be uploaded again.
 
 A file of more than `settings.JOB_INLINE_MAX_ROWS` data rows is previewed and confirmed as a
 background job (`core.jobs`: a worker when a broker is configured, else inline) with a progress page:
@@ -35,6 +35,7 @@ from core.spreadsheets import xlsx_stream_bytes
 from participants.coverage import correction_text
 from participants.imports import columns
 from participants.imports.contribution_rows import ContributionRows
+from participants.imports.kept_rows import ROWS_FILE, RowKeeper, kept_table
 from participants.imports.kinds import STATUS_LABELS, ImportKind, RowResult
 from participants.imports.participant_rows import ParticipantRows
 from participants.imports.reading import ImportFileError, Table, check_upload, read_table
@@ -45,6 +46,9 @@ from villages.models import ExportLog, Village
 
 # Every kind of import, by its ImportBatch.Kind value (also its slug in URLs).
 KINDS: dict[str, type[ImportKind]] = {kind.key: kind for kind in (ParticipantRows, ContributionRows, ResidentRows)}
+# The kinds `import_confirm` writes: their preview keeps the rows it read for the confirmation (`kept_rows`).
+# The reconciliation's extracts (added to KINDS by its app) read their file themselves.
+ROWS_KEPT_FOR = frozenset(KINDS)
 CHUNK = 1000
 # The background jobs of an import (participants/jobs.py): their params name the batch.
 JOB_KINDS = ("participants.import_preview", "participants.import_confirm")
@@ -117,14 +121,28 @@ def _preview_or_discard(batch: ImportBatch) -> None:
 
 def import_preview(*, batch: ImportBatch, job: Job | None = None) -> None:
     """Classify every row of the batch's file and keep the preview in its summary (nothing else is written),
-    telling `job` how far it got."""
-    table = _batch_table(batch)
+    telling `job` how far it got. The rows read are kept next to the file for the confirmation (`kept_rows`)."""
+    table = _file_table(batch)
+    keeper = RowKeeper(table) if batch.kind in ROWS_KEPT_FOR else None
+    if keeper is not None:
+        table = keeper.table
     kind = KINDS[batch.kind](user=batch.uploaded_by, village=batch.village)
     chunks = validate_rows(table=table, kind=kind)
     if job is not None:
         chunks = _reporting(chunks, job=job, message="Memeriksa baris")
-    batch.summary = _summarise(chunks, table, type(kind))
+    try:
+        summary = _summarise(chunks, table, type(kind))
+    except BaseException:
+        if keeper is not None:
+            keeper.discard()
+        raise
+    previous = batch.summary.get(ROWS_FILE)
+    if keeper is not None and (kept := keeper.save(batch.file.storage, beside=batch.file.name)):
+        summary[ROWS_FILE] = kept
+    batch.summary = summary
     batch.save(update_fields=["summary"])
+    if previous:
+        batch.file.storage.delete(previous)
 
 
 def import_job(batch: ImportBatch) -> Job | None:
@@ -215,7 +233,6 @@ def import_confirm(
     `update_all` after seeing them; the others are counted as skipped. `job`, when it runs as one, is told
     how far it got."""
     correction = _confirm_checks(batch=batch, user=user, correction_reason=correction_reason)
-    table = _batch_table(batch)
     kind = KINDS[batch.kind](user=user, village=batch.village)
     kind.correction_reason = correction
     kind.change_reason = f"impor {batch.original_name} {timezone.localdate():%d/%m/%Y}"
@@ -229,7 +246,7 @@ def import_confirm(
             locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
             if locked.status == ImportBatch.Status.CONFIRMED:
                 raise ImportFileError("Berkas ini sudah dikonfirmasi sebelumnya.")
-            chunks = validate_rows(table=table, kind=kind)
+            chunks = validate_rows(table=_batch_table(batch), kind=kind)
             if job is not None:
                 job.report(done=0, total=total)
                 chunks = _reporting(chunks, job=job, message="Menyimpan baris")
@@ -245,7 +262,9 @@ def import_confirm(
                 raise ImportChanged("")
             batch.status = ImportBatch.Status.CONFIRMED
             batch.confirmed_at = timezone.now()
-            batch.summary = {**batch.summary, "written": counts}
+            kept = batch.summary.get(ROWS_FILE)
+            batch.summary = {key: value for key, value in batch.summary.items() if key != ROWS_FILE}
+            batch.summary["written"] = counts
             batch.save(update_fields=["status", "confirmed_at", "summary"])
             if job is not None:
                 job.report(message="Memperbarui statistik desa…")
@@ -257,6 +276,8 @@ def import_confirm(
             f"Data berubah sejak pratinjau: {changed} baris kini diputuskan lain (ditandai di bawah). "
             "Tidak ada yang disimpan; periksa pratinjau baru ini lalu simpan lagi."
         ) from None
+    if kept:  # the confirmed batch's rows are not read again
+        batch.file.storage.delete(kept)
     return counts
 
 
@@ -276,10 +297,13 @@ def _confirm_checks(*, batch: ImportBatch, user, correction_reason: str) -> str:
 
 def _repreview(*, batch: ImportBatch, user) -> None:
     """Classify the batch again and keep the fresh preview, marking the rows decided otherwise than before."""
-    before = {row: [status, detail] for row, status, detail in batch.summary.get("decisions", [])}
+    before_summary = batch.summary
+    before = {row: [status, detail] for row, status, detail in before_summary.get("decisions", [])}
     table = _batch_table(batch)
     kind = KINDS[batch.kind](user=user, village=batch.village)
     summary = _summarise(validate_rows(table=table, kind=kind), table, type(kind))
+    if ROWS_FILE in before_summary:
+        summary[ROWS_FILE] = before_summary[ROWS_FILE]
     summary["differences"] = [
         row for row, status, detail in summary["decisions"] if before.get(row) != [status, detail]
     ] + sorted(set(before) - {row for row, _, _ in summary["decisions"]})
@@ -326,10 +350,16 @@ def import_rejected_workbook(*, batch: ImportBatch, user) -> bytes:
     return content
 
 
-def _batch_table(batch: ImportBatch, content: bytes | None = None) -> Table:
-    if content is None:
-        with batch.file.open("rb") as stored:
-            content = stored.read()
+def _batch_table(batch: ImportBatch) -> Table:
+    """The batch's rows as its preview read them (kept next to the file), else read from the file."""
+    kept = batch.summary.get(ROWS_FILE)
+    table = kept_table(batch.file.storage, kept) if kept else None
+    return table if table is not None else _file_table(batch)
+
+
+def _file_table(batch: ImportBatch) -> Table:
+    with batch.file.open("rb") as stored:
+        content = stored.read()
     return read_table(content=content, name=batch.original_name, kind=KINDS[batch.kind])
 
 
