@@ -18,6 +18,8 @@ import operator
 from collections import Counter
 from functools import cached_property
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.utils import timezone
 
@@ -183,7 +185,11 @@ def _village_rows(villages: QuerySet[Village], periods: list[Period]) -> list[di
             f"has_budget_{index}": Exists(Budget.objects.filter(village=OuterRef("pk"), year=on.year, amount__gt=0)),
             f"has_agent_{index}": Exists(Agent.objects.active(on=on).filter(village=OuterRef("pk"))),
         }
-    rows = list(villages.annotate(**annotations).values("pk", "working_age_population", *annotations))
+    rows = _compiled_rows(
+        villages,
+        (tuple(periods), timezone.localdate()),
+        lambda: villages.annotate(**annotations).values("pk", "working_age_population", *annotations),
+    )
     by_period = []
     for index in range(len(periods)):
         own = {}
@@ -244,6 +250,57 @@ def _stat_sums(period: Period) -> dict:
     return sums
 
 
+# Compiled grouped queries by (database, query, villages' SQL and parameters, key): see `_compiled_rows`.
+_COMPILED: dict[tuple, tuple] = {}
+_COMPILED_MAX = 256
+
+
+def _compiled_rows(villages: QuerySet[Village], key: tuple, build) -> list[dict]:
+    """The rows of the `values()` query `build()` returns, its SQL built and compiled once per process for the same
+    villages and `key` (whatever else the SQL depends on: the periods, the day): the ORM takes longer to resolve and
+    compile a hundred filtered aggregates than PostgreSQL takes to run them. Only the SQL is kept, never the rows: they
+    are those of `list(build())`, converted by the ORM's own converters."""
+    try:
+        scope_sql = villages.query.sql_with_params()
+    except EmptyResultSet:
+        return list(build())
+    key = (villages.db, build.__qualname__, scope_sql[0], tuple(scope_sql[1]), key)
+    entry = _COMPILED.get(key)
+    if entry is None:
+        queryset = build()
+        compiler = queryset.query.get_compiler(using=queryset.db)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            return list(queryset)
+        query = queryset.query
+        # As `ValuesIterable` names the columns.
+        names = (
+            list(query.selected)
+            if query.selected
+            else [*query.extra_select, *query.values_select, *query.annotation_select]
+        )
+        converters = compiler.get_converters([column[0] for column in compiler.select[: compiler.col_count]])
+        if len(_COMPILED) >= _COMPILED_MAX:
+            _COMPILED.clear()
+        entry = _COMPILED[key] = (queryset.db, sql, params, names, list(converters.items()))
+    using, sql, params, names, converters = entry
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    result = []
+    for row in rows:
+        row = list(row)
+        for position, (functions, expression) in converters:
+            value = row[position]
+            for function in functions:
+                value = function(value, expression, connection)
+            row[position] = value
+        result.append({name: row[index] for index, name in enumerate(names)})
+    return result
+
+
 def _stats(villages: QuerySet[Village], periods: list[Period]) -> list[dict[int, Counter]]:
     """Per period: each village's sums of the statistics table (one grouped query for all the periods).
 
@@ -258,15 +315,18 @@ def _stats(villages: QuerySet[Village], periods: list[Period]) -> list[dict[int,
         period_sums = {f"p{index}_{name}": (name, aggregate) for name, aggregate in _stat_sums(period).items()}
         sums |= {column: aggregate for column, (_name, aggregate) in period_sums.items()}
         columns.append([(column, name) for column, (name, _aggregate) in period_sums.items()])
-    rows = (
-        VillageMonthStat.objects.filter(
-            village__in=villages, month__gte=min(firsts), month__lte=max(period.end for period in periods)
+
+    def build() -> QuerySet:
+        return (
+            VillageMonthStat.objects.filter(
+                village__in=villages, month__gte=min(firsts), month__lte=max(period.end for period in periods)
+            )
+            .values("village_id")
+            .annotate(**sums)
         )
-        .values("village_id")
-        .annotate(**sums)
-    )
+
     by_period: list[dict[int, Counter]] = [{} for _period in periods]
-    for row in rows:
+    for row in _compiled_rows(villages, tuple(periods), build):
         for index, period in enumerate(periods):
             if not row[f"p{index}_rows"]:
                 continue
@@ -286,14 +346,18 @@ def _activities(
         within = Q(date__gte=period.start, date__lte=period.last_day)
         aggregates[f"count_{index}"] = Count("id", filter=within)
         aggregates[f"attendees_{index}"] = Sum("attendees", filter=within)
-    rows = (
-        Activity.objects.filter(
-            village__in=villages,
-            date__gte=min(period.start for period in periods),
-            date__lte=max(period.last_day for period in periods),
-        )
-        .values("village_id", "kind")
-        .annotate(**aggregates)
+    rows = _compiled_rows(
+        villages,
+        tuple(periods),
+        lambda: (
+            Activity.objects.filter(
+                village__in=villages,
+                date__gte=min(period.start for period in periods),
+                date__lte=max(period.last_day for period in periods),
+            )
+            .values("village_id", "kind")
+            .annotate(**aggregates)
+        ),
     )
     working_age = {pk: row["working_age_population"] for pk, row in village_rows.items()}
     by_period: list[dict[int, Counter]] = [{} for _period in periods]
@@ -317,16 +381,19 @@ def _claims(villages: QuerySet[Village], periods: list[Period]) -> list[dict[int
         within = Q(paid_on__gte=period.start, paid_on__lte=period.last_day)
         aggregates[f"count_{index}"] = Count("id", filter=within)
         aggregates[f"amount_{index}"] = Sum("amount", filter=within)
-    rows = (
-        Claim.objects.filter(
-            participant__village__in=villages,
-            paid_on__gte=min(period.start for period in periods),
-            paid_on__lte=max(period.last_day for period in periods),
-        )
-        .values("participant__village_id")
-        .annotate(**aggregates)
+    rows = _compiled_rows(
+        villages,
+        tuple(periods),
+        lambda: (
+            Claim.objects.filter(
+                participant__village__in=villages,
+                paid_on__gte=min(period.start for period in periods),
+                paid_on__lte=max(period.last_day for period in periods),
+            )
+            .values("participant__village_id")
+            .annotate(**aggregates)
+        ),
     )
-    rows = list(rows)
     return [
         {
             row["participant__village_id"]: Counter(
