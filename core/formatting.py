@@ -20,7 +20,26 @@ MONTH_FORMAT = "%m/%Y"
 DATETIME_FORMAT = "%d/%m/%Y %H:%M"
 
 
+# Python's "," thousands and "." decimal point swapped for ours.
+_SEPARATORS = str.maketrans(",.", ".,")
+
+
 def _grouped(number: int | Decimal, places: int | None = None) -> str:
+    """As `numberformat.format(number, decimal_sep=",", decimal_pos=places, grouping=3, thousand_sep=".",
+    force_grouping=True)` writes a whole number or a Decimal with at most `places` decimals, through Python's own
+    formatting (a page formats a thousand numbers or more); Django's for what Python writes otherwise."""
+    if isinstance(number, int):
+        return f"{number:,}".replace(",", ".")
+    if number.is_finite():
+        _sign, digits, exponent = number.as_tuple()
+        if abs(exponent) + len(digits) <= 200:
+            if places is None:
+                return f"{number:,f}".translate(_SEPARATORS)
+            if -exponent <= places:
+                # Too small to show (-0,0 included) is 0, as Django writes it.
+                if abs(number) < Decimal(1).scaleb(-max(places, 1)):
+                    number = Decimal(0)
+                return f"{number:,.{places}f}".translate(_SEPARATORS)
     return numberformat.format(
         number, decimal_sep=",", decimal_pos=places, grouping=3, thousand_sep=".", force_grouping=True
     )

@@ -63,3 +63,54 @@ def test_template_filters_delegate(language):
     with translation.override(language):
         rendered = template.render(Context({"amount": 1_234_567, "people": 12_345, "nothing": None}))
     assert rendered == "Rp 1.234.567 · 12.345 · —"
+
+
+NUMBERS = [0, 7, -7, 999, 1000, -1000, 1_234_567, -1_500_000, 10**30, -(10**30)]
+DECIMALS = [
+    "0",
+    "-0",
+    "0.0",
+    "-0.0",
+    "-0.00",
+    "0.04",
+    "-0.04",
+    "12.5",
+    "-12.5",
+    "1234.56",
+    "-1234.56",
+    "1000000.25",
+    "2.50",
+    "1E+3",
+    "-1E+5",
+    "0.001",
+    "-0.049",
+    "99999.99",
+    "1E-7",
+    "12345678901234567890.5",
+]
+
+
+@pytest.mark.parametrize("places", [None, 0, 1, 2, 3])
+def test_grouping_writes_what_django_writes(places):
+    """`_grouped` formats through Python for speed: byte for byte what Django's numberformat writes."""
+    from django.utils import numberformat
+
+    from core.formatting import _grouped
+
+    def django(number, places):
+        return numberformat.format(
+            number, decimal_sep=",", decimal_pos=places, grouping=3, thousand_sep=".", force_grouping=True
+        )
+
+    for number in NUMBERS:
+        assert _grouped(number) == django(number, None), number
+    for text in DECIMALS:
+        for number in (Decimal(text), Decimal(text).normalize()):
+            if places is not None:
+                number = number.quantize(Decimal(1).scaleb(-places))
+            assert _grouped(number, places) == django(number, places), (text, places)
+        # More decimals than shown: Django cuts them.
+        assert _grouped(Decimal(text), places) == django(Decimal(text), places), (text, places)
+    assert format_decimal(Decimal("-0.04")) == "0,0"
+    assert format_decimal("1234567.891", places=2) == "1.234.567,89"
+    assert format_thousands(10**12) == "1.000.000.000.000"
