@@ -9,9 +9,10 @@ from io import BytesIO
 
 from openpyxl import Workbook
 
-from participants.models import FundingSource, Occupation, Participant
+from participants.models import Contribution, FundingSource, Occupation, Participant
+from participants.months import add_months
 from participants.stats import stats_refresh
-from tests.factories import PayingParticipantFactory
+from tests.factories import ParticipantFactory, PayingParticipantFactory
 
 # The participant import's columns, in the order of the template.
 PARTICIPANT_HEADERS = [
@@ -69,6 +70,25 @@ OPENSID_HEADERS = [
     "tanggalperceraian", "cacat_id", "cara_kb_id", "hamil", "ktp_el", "status_rekam", "alamat_sekarang",
     "status_dasar",
 ]  # fmt: skip
+
+
+def with_history(village, size: int, *, paid_on: datetime.date) -> None:
+    """`size` participants enrolled since 03/2019, each with up to 84 paid months, and the village's statistics:
+    a village whose size and history a write's cost must not depend on."""
+    people = ParticipantFactory.create_batch(size, village=village, enrolled_on=datetime.date(2019, 3, 5))
+    Contribution.objects.bulk_create(
+        Contribution(
+            participant=person,
+            month=add_months(datetime.date(2019, 3, 1), offset),
+            amount=16_800,
+            paid_on=paid_on,
+            channel=Contribution.Channel.AGENT,
+            funding_source=FundingSource.SELF,
+        )
+        for person in people
+        for offset in range(0, 84, 1 + person.pk % 3)
+    )
+    stats_refresh(village_ids=[village.pk])
 
 
 def opensid_workbook(residents) -> bytes:

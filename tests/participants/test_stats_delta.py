@@ -29,7 +29,7 @@ from participants.imports import import_confirm, import_upload
 from participants.models import Contribution, FundingSource, ImportBatch, Occupation, Participant, VillageMonthStat
 from participants.months import add_months, month_start
 from participants.stats import STAT_COLUMNS, stats_refresh
-from tests.builders import PARTICIPANT_HEADERS
+from tests.builders import PARTICIPANT_HEADERS, with_history
 from tests.factories import BATANG_BARUS, SIKALANG, ParticipantFactory, make_nik
 from villages.models import Village
 
@@ -269,20 +269,7 @@ def test_a_new_village_row_and_an_emptied_one(staff_user, batang_barus, sikalang
 
 def village_of(size: int):
     village = spare_village(1)
-    people = ParticipantFactory.create_batch(size, village=village, enrolled_on=datetime.date(2019, 3, 5))
-    Contribution.objects.bulk_create(
-        Contribution(
-            participant=person,
-            month=add_months(datetime.date(2019, 3, 1), offset),
-            amount=16_800,
-            paid_on=TODAY.date(),
-            channel=Contribution.Channel.AGENT,
-            funding_source=FundingSource.SELF,
-        )
-        for person in people
-        for offset in range(0, 84, 1 + person.pk % 3)
-    )
-    stats_refresh(village_ids=[village.pk])
+    with_history(village, size, paid_on=TODAY.date())
     return village
 
 

@@ -14,8 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from participants.models import Contribution, FundingSource, Participant, VillageMonthStat
-from participants.months import add_months
-from participants.stats import stats_refresh
+from tests.builders import with_history
 from tests.factories import ParticipantFactory, make_nik
 
 pytestmark = pytest.mark.django_db
@@ -44,24 +43,6 @@ def _today():
         yield
 
 
-def populate(village, size: int) -> None:
-    """`size` participants enrolled since 03/2019, each with up to 84 paid months, and the village's statistics."""
-    people = ParticipantFactory.create_batch(size, village=village, enrolled_on=datetime.date(2019, 3, 5))
-    Contribution.objects.bulk_create(
-        Contribution(
-            participant=person,
-            month=add_months(datetime.date(2019, 3, 1), offset),
-            amount=16_800,
-            paid_on=TODAY.date(),
-            channel=Contribution.Channel.AGENT,
-            funding_source=FundingSource.SELF,
-        )
-        for person in people
-        for offset in range(0, 84, 1 + person.pk % 3)
-    )
-    stats_refresh(village_ids=[village.pk])
-
-
 def counted(request_) -> tuple[int, object]:
     with CaptureQueriesContext(connection) as captured:
         response = request_()
@@ -72,7 +53,7 @@ def counted(request_) -> tuple[int, object]:
 @pytest.mark.parametrize("who", ["staff_user", "official"])
 def test_a_payment_and_a_registration_through_the_pages_cost_fixed_queries(client, request, batang_barus, who, size):
     user = request.getfixturevalue(who)
-    populate(batang_barus, size)
+    with_history(batang_barus, size, paid_on=TODAY.date())
     client.force_login(user)
     client.get(reverse("password_change"))
     assert counted(lambda: client.get(reverse("password_change")))[0] == TRIVIAL
