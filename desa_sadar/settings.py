@@ -115,6 +115,10 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # PostgreSQL compiled them on every request (~100 ms) to save a few; options from the URL are kept.
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
+elif DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Several processes on one file (`make run` beside a worker): a transaction takes the write lock when it
+    # begins, so two that read then write wait for each other instead of one failing with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {

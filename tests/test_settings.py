@@ -165,3 +165,17 @@ def test_the_connection_has_jit_off_on_postgresql():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone() == ("off",)
+
+
+def test_sqlite_transactions_take_the_write_lock_when_they_begin():
+    """A worker beside the web process on one SQLite file: deferred transactions that read then write failed
+    with "database is locked" (seen in the worker tests); immediate ones wait their turn."""
+    result = run_python(
+        "-c",
+        "import django; from django.conf import settings; django.setup(); "
+        "options = settings.DATABASES['default']['OPTIONS']; print(options['transaction_mode'], options['timeout'])",
+        DEBUG="true",
+        DATABASE_URL="sqlite:////tmp/x.sqlite3",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[0] == "IMMEDIATE 20"
