@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
@@ -147,16 +148,22 @@ def test_env_example_passes_the_deploy_check(tmp_path):
     assert "no issues" in result.stdout
 
 
-def test_postgresql_connections_run_without_jit_and_keep_the_url_s_options():
+def database_options(database_url: str) -> dict:
+    """The connection OPTIONS the settings make of `database_url`, read in a fresh process."""
     result = run_python(
         "-c",
-        "import django; from django.conf import settings; django.setup(); "
-        "print(settings.DATABASES['default']['OPTIONS']['options'])",
+        "import django, json; from django.conf import settings; django.setup(); "
+        "print(json.dumps(settings.DATABASES['default']['OPTIONS']))",
         DEBUG="true",
-        DATABASE_URL="postgres://postgres@127.0.0.1:5432/x?options=-c%20statement_timeout%3D5000",
+        DATABASE_URL=database_url,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split("\n")[0] == "-c statement_timeout=5000 -c jit=off"
+    return json.loads(result.stdout.split("\n")[0])
+
+
+def test_postgresql_connections_run_without_jit_and_keep_the_url_s_options():
+    options = database_options("postgres://postgres@127.0.0.1:5432/x?options=-c%20statement_timeout%3D5000")
+    assert options["options"] == "-c statement_timeout=5000 -c jit=off"
 
 
 @pytest.mark.django_db
@@ -170,12 +177,5 @@ def test_the_connection_has_jit_off_on_postgresql():
 def test_sqlite_transactions_take_the_write_lock_when_they_begin():
     """A worker beside the web process on one SQLite file: deferred transactions that read then write failed
     with "database is locked" (seen in the worker tests); immediate ones wait their turn."""
-    result = run_python(
-        "-c",
-        "import django; from django.conf import settings; django.setup(); "
-        "options = settings.DATABASES['default']['OPTIONS']; print(options['transaction_mode'], options['timeout'])",
-        DEBUG="true",
-        DATABASE_URL="sqlite:////tmp/x.sqlite3",
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split("\n")[0] == "IMMEDIATE 20"
+    options = database_options("sqlite:////tmp/x.sqlite3")
+    assert (options["transaction_mode"], options["timeout"]) == ("IMMEDIATE", 20)
