@@ -161,11 +161,12 @@ def test_the_beat_schedule_runs_the_routines_on_the_first_and_the_sweep_often():
 
 # serialized_rollback: the flush afterwards must not leave the next tests without the migrated regions and roles.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite runs one writer at a time; concurrent claims are PostgreSQL's"
+)
 def test_concurrent_processes_run_the_routine_once(branch):
     """Four processes find the month due at once (four requests, or beat and a request): one claims and runs it,
     the others go on without waiting for it."""
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite runs one writer at a time; concurrent claims are a PostgreSQL matter")
     ran, errors = [], []
     start = threading.Barrier(4)
 
