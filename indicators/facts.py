@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import operator
-from collections import Counter
+from collections import Counter, OrderedDict
 from functools import cached_property
 
 from django.core.exceptions import EmptyResultSet
@@ -165,31 +165,36 @@ class Facts:
 
 def _village_rows(villages: QuerySet[Village], periods: list[Period]) -> list[dict[int, dict]]:
     """Per period: each village's working-age population, target and commitment (one query for all)."""
-    latest = Denominator.objects.filter(
-        village=OuterRef("pk"), hamlet="", village__resident_list__isnull=False
-    ).order_by("-created_at")
-    annotations = {
-        # A current resident list's informal workers replace the estimated working-age population.
-        "informal_workers": Subquery(latest.values("informal")[:1]),
-        "informal_as_of": Subquery(latest.values("as_of")[:1]),
-    }
-    for index, period in enumerate(periods):
-        on = min(period.last_day, timezone.localdate())
-        in_force = Commitment.objects.in_force(on=on).filter(village=OuterRef("pk"))
-        annotations |= {
-            f"target_{index}": Subquery(
-                Target.objects.filter(village=OuterRef("pk"), year=period.end.year).values("active_participants")[:1]
-            ),
-            f"has_regulation_{index}": Exists(in_force.filter(kind=Commitment.Kind.REGULATION)),
-            f"has_agreement_{index}": Exists(in_force.filter(kind=Commitment.Kind.AGREEMENT)),
-            f"has_budget_{index}": Exists(Budget.objects.filter(village=OuterRef("pk"), year=on.year, amount__gt=0)),
-            f"has_agent_{index}": Exists(Agent.objects.active(on=on).filter(village=OuterRef("pk"))),
+
+    def build() -> QuerySet:
+        # Built only when its SQL is not kept yet (`compiled_rows`): resolving these filters is most of the cost.
+        latest = Denominator.objects.filter(
+            village=OuterRef("pk"), hamlet="", village__resident_list__isnull=False
+        ).order_by("-created_at")
+        annotations = {
+            # A current resident list's informal workers replace the estimated working-age population.
+            "informal_workers": Subquery(latest.values("informal")[:1]),
+            "informal_as_of": Subquery(latest.values("as_of")[:1]),
         }
-    rows = _compiled_rows(
-        villages,
-        (tuple(periods), timezone.localdate()),
-        lambda: villages.annotate(**annotations).values("pk", "working_age_population", *annotations),
-    )
+        for index, period in enumerate(periods):
+            on = min(period.last_day, timezone.localdate())
+            in_force = Commitment.objects.in_force(on=on).filter(village=OuterRef("pk"))
+            annotations |= {
+                f"target_{index}": Subquery(
+                    Target.objects.filter(village=OuterRef("pk"), year=period.end.year).values("active_participants")[
+                        :1
+                    ]
+                ),
+                f"has_regulation_{index}": Exists(in_force.filter(kind=Commitment.Kind.REGULATION)),
+                f"has_agreement_{index}": Exists(in_force.filter(kind=Commitment.Kind.AGREEMENT)),
+                f"has_budget_{index}": Exists(
+                    Budget.objects.filter(village=OuterRef("pk"), year=on.year, amount__gt=0)
+                ),
+                f"has_agent_{index}": Exists(Agent.objects.active(on=on).filter(village=OuterRef("pk"))),
+            }
+        return villages.annotate(**annotations).values("pk", "working_age_population", *annotations)
+
+    rows = compiled_rows(villages, (tuple(periods), timezone.localdate()), build)
     by_period = []
     for index in range(len(periods)):
         own = {}
@@ -250,12 +255,13 @@ def _stat_sums(period: Period) -> dict:
     return sums
 
 
-# Compiled grouped queries by (database, query, villages' SQL and parameters, key): see `_compiled_rows`.
-_COMPILED: dict[tuple, tuple] = {}
-_COMPILED_MAX = 256
+# Compiled grouped queries by (database, query, villages' SQL and parameters, key), the least recently used dropped
+# first: see `compiled_rows`. Room for every village page's four queries and the regions' (about 20 KB each).
+_COMPILED: OrderedDict[tuple, tuple] = OrderedDict()
+_COMPILED_MAX = 2048
 
 
-def _compiled_rows(villages: QuerySet[Village], key: tuple, build) -> list[dict]:
+def compiled_rows(villages: QuerySet[Village], key: tuple, build) -> list[dict]:
     """The rows of the `values()` query `build()` returns, its SQL built and compiled once per process for the same
     villages and `key` (whatever else the SQL depends on: the periods, the day): the ORM takes longer to resolve and
     compile a hundred filtered aggregates than PostgreSQL takes to run them. Only the SQL is kept, never the rows: they
@@ -266,7 +272,9 @@ def _compiled_rows(villages: QuerySet[Village], key: tuple, build) -> list[dict]
         return list(build())
     key = (villages.db, build.__qualname__, scope_sql[0], tuple(scope_sql[1]), key)
     entry = _COMPILED.get(key)
-    if entry is None:
+    if entry is not None:
+        _COMPILED.move_to_end(key)
+    else:
         queryset = build()
         compiler = queryset.query.get_compiler(using=queryset.db)
         try:
@@ -282,7 +290,7 @@ def _compiled_rows(villages: QuerySet[Village], key: tuple, build) -> list[dict]
         )
         converters = compiler.get_converters([column[0] for column in compiler.select[: compiler.col_count]])
         if len(_COMPILED) >= _COMPILED_MAX:
-            _COMPILED.clear()
+            _COMPILED.popitem(last=False)
         entry = _COMPILED[key] = (queryset.db, sql, params, names, list(converters.items()))
     using, sql, params, names, converters = entry
     connection = connections[using]
@@ -326,7 +334,7 @@ def _stats(villages: QuerySet[Village], periods: list[Period]) -> list[dict[int,
         )
 
     by_period: list[dict[int, Counter]] = [{} for _period in periods]
-    for row in _compiled_rows(villages, tuple(periods), build):
+    for row in compiled_rows(villages, tuple(periods), build):
         for index, period in enumerate(periods):
             if not row[f"p{index}_rows"]:
                 continue
@@ -346,7 +354,7 @@ def _activities(
         within = Q(date__gte=period.start, date__lte=period.last_day)
         aggregates[f"count_{index}"] = Count("id", filter=within)
         aggregates[f"attendees_{index}"] = Sum("attendees", filter=within)
-    rows = _compiled_rows(
+    rows = compiled_rows(
         villages,
         tuple(periods),
         lambda: (
@@ -381,7 +389,7 @@ def _claims(villages: QuerySet[Village], periods: list[Period]) -> list[dict[int
         within = Q(paid_on__gte=period.start, paid_on__lte=period.last_day)
         aggregates[f"count_{index}"] = Count("id", filter=within)
         aggregates[f"amount_{index}"] = Sum("amount", filter=within)
-    rows = _compiled_rows(
+    rows = compiled_rows(
         villages,
         tuple(periods),
         lambda: (

@@ -1,4 +1,4 @@
-"""The statistics' grouped query is compiled once per process for the same villages and periods (`_compiled_rows`):
+"""The statistics' grouped query is compiled once per process for the same villages and periods (`compiled_rows`):
 the SQL is reused, never the rows, so a later read sees the data written since, and equals a fresh compilation."""
 
 from __future__ import annotations
@@ -49,3 +49,18 @@ def test_compiled_statistics_read_the_current_rows(batang_barus, sikalang, djang
 def test_no_villages_no_statistics(batang_barus, django_assert_num_queries):
     with django_assert_num_queries(0):
         assert _stats(Village.objects.none()) == {}
+
+
+@pytest.mark.django_db
+def test_the_least_recently_used_query_is_dropped_first(batang_barus, sikalang, monkeypatch):
+    """A full cache drops its oldest entry, not the one just read (a village page visited again keeps its SQL)."""
+    monkeypatch.setattr(facts_module, "_COMPILED", type(facts_module._COMPILED)())
+    monkeypatch.setattr(facts_module, "_COMPILED_MAX", 2)
+    third = Village.objects.exclude(pk__in=[batang_barus.pk, sikalang.pk]).first()
+    scopes = [Village.objects.filter(pk=village.pk) for village in (batang_barus, sikalang, third)]
+    _stats(scopes[0])
+    _stats(scopes[1])
+    kept = list(facts_module._COMPILED)
+    _stats(scopes[0])  # read again: now the most recent
+    _stats(scopes[2])
+    assert list(facts_module._COMPILED) == [kept[0], *[key for key in facts_module._COMPILED if key not in kept]]
