@@ -11,7 +11,7 @@ import datetime
 import urllib.parse
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Case, Count, Exists, Q, Subquery, Value, When, Window
+from django.db.models import BooleanField, Case, Count, Exists, F, Q, Subquery, Value, When, Window
 
 from dashboards.selectors import reporting_month
 from participants.coverage import (
@@ -122,8 +122,11 @@ def follow_up_list(
 
     The statuses are `participants.coverage`'s rule (`with_coverage_status`) written for the two it keeps:
     unpaid in the month, enrolled and not exited, with a paid month in the grace window (menunggak) or none
-    since the enrolment (belum aktif). Each participant costs one index probe for the month's payment, and
-    those unpaid one or two more; the status is worked out once, in the filter.
+    since the enrolment (belum aktif). They are read from each participant's last month paid since enrolment
+    (`Participant.last_paid_month`, kept by every write) through the index on (village, last paid month): none
+    (belum aktif) or one in the grace window before the month (menunggak), so the query reads those to remind,
+    not the village's every participant. Only a participant who paid a later month may still owe this one:
+    for them, and them only, the rule asks the contributions (index probes).
     """
     month = month or reporting_month()
     graces = grace_schedule()
@@ -134,19 +137,25 @@ def follow_up_list(
     people = village.participants.filter(enrolled_on__lt=add_months(month, 1)).exclude(exit_date__lt=month)
     if search:
         people = people.filter(_search(search))
-    # One CASE, tried in this order for each participant (most have paid the month: one index probe), used as the
-    # filter only; a join against the month's contributions would read every village's payments of the month.
-    to_remind = Case(
+    # Who paid a later month: unpaid in this one when no payment of it, and then menunggak with a payment in the
+    # window or belum aktif with none before the month (the rule's CASE, tried in this order).
+    paid_later_reminded = Case(
         When(Exists(paid.filter(month=month)), then=Value(False)),
         When(Exists(recent), then=Value(True)),
         When(Exists(paid.filter(month__lt=month)), then=Value(False)),
         default=Value(True),
         output_field=BooleanField(),
     )
+    in_window = Q(last_paid_month__gte=add_months(month, -grace), last_paid_month__lt=month)
     candidates = (
-        people.alias(to_remind=to_remind)
-        .filter(to_remind=True)
-        .annotate(last_paid=Subquery(recent.values("month")[:1]))
+        people.alias(paid_later_reminded=paid_later_reminded)
+        .filter(Q(last_paid_month__isnull=True) | in_window | Q(last_paid_month__gt=month, paid_later_reminded=True))
+        .annotate(
+            last_paid=Case(
+                When(last_paid_month__lt=month, then=F("last_paid_month")),
+                When(last_paid_month__gt=month, then=Subquery(recent.values("month")[:1])),
+            )
+        )
         .annotate(
             awaiting_last=Case(When(last_paid__isnull=True, then=Value(1)), default=Value(0)),
             total=Window(Count("pk")),

@@ -13,17 +13,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
-from django.db import connection
 from django.db.models import Case, Count, F, Q, QuerySet, Sum, When, Window
 from django.utils import timezone
 
 from indicators import REGISTRY, Period, Result
 from indicators.compute import ResultsOf
-from indicators.facts import Facts
+from indicators.facts import Facts, compiled_rows
 from participants.coverage import (
     COHORT_OFFSETS,
 )
-from participants.models import Claim, Contribution, Participant, VillageMonthStat
+from participants.models import Claim, HamletMonthStat, VillageMonthStat
 from participants.months import add_months, month_start, months_between
 from villages.models import Commitment, CommitmentState, Village
 
@@ -246,10 +245,14 @@ def monthly_series(*, villages: QuerySet[Village], first: datetime.date, last: d
         "cohort_active_12",
         "contribution_amount",
     )
-    rows = (
-        VillageMonthStat.objects.filter(village__in=villages, month__gte=first, month__lte=last)
-        .values("month")
-        .annotate(**{f"total_{name}": Sum(name) for name in fields})
+    rows = compiled_rows(
+        villages,
+        (first, last),
+        lambda: (
+            VillageMonthStat.objects.filter(village__in=villages, month__gte=first, month__lte=last)
+            .values("month")
+            .annotate(**{f"total_{name}": Sum(name) for name in fields})
+        ),
     )
     by_month = {row["month"]: row for row in rows}
     series = []
@@ -378,39 +381,19 @@ def jorong_paid_shares(*, village: Village, months: list[datetime.date]) -> list
     """Per jorong of the village, per month: participants enrolled and those who paid (one query).
 
     Enrolled is `enrolled_in` (registered by the month's end, not exited before it); paid, that the person is
-    enrolled and the month's contribution is recorded: the aktif status of the coverage rule. Each participant's
-    paid months of the window are read as one bit mask by one range scan of the unique index on (participant,
-    month), so the query reads the village's participants and their payments of these months only, whatever the
-    size of the branch (a join let the planner scan the months' contributions of every village).
+    enrolled and the month's contribution is recorded: the aktif status of the coverage rule. Read from the
+    jorong table (`HamletMonthStat`, kept by every write): a row per jorong and month, whatever the size of the
+    village.
     """
-    participant, contribution = (
-        connection.ops.quote_name(model._meta.db_table) for model in (Participant, Contribution)
-    )
-    bits = " ".join("WHEN %s THEN %s" for _month in months)
-    bit_params = [value for index, month in enumerate(months) for value in (month, 1 << index)]
-    columns, column_params = [], []
-    for index, month in enumerate(months):
-        enrolled = "enrolled_on < %s AND (exit_date IS NULL OR exit_date >= %s)"
-        columns.append(f"SUM(CASE WHEN {enrolled} THEN 1 ELSE 0 END)")
-        columns.append(f"SUM(CASE WHEN {enrolled} AND (paid & %s) <> 0 THEN 1 ELSE 0 END)")
-        column_params += [add_months(month, 1), month, add_months(month, 1), month, 1 << index]
-    # MATERIALIZED: each participant's mask is read once; inlined, PostgreSQL would repeat it in all 24 sums.
-    sql = f"""
-        WITH people AS MATERIALIZED (
-            SELECT p.hamlet, p.enrolled_on, p.exit_date,
-                   (SELECT COALESCE(SUM(CASE c.month {bits} ELSE 0 END), 0) FROM {contribution} c
-                    WHERE c.participant_id = p.id AND c.month >= %s AND c.month <= %s) AS paid
-            FROM {participant} p
-            WHERE p.village_id = %s
-        )
-        SELECT hamlet, {", ".join(columns)} FROM people GROUP BY hamlet
-    """  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*bit_params, months[0], months[-1], village.pk, *column_params])
-        rows = cursor.fetchall()
+    counts = {
+        (hamlet, month): (enrolled, active)
+        for hamlet, month, enrolled, active in HamletMonthStat.objects.filter(
+            village=village, month__gte=months[0], month__lte=months[-1]
+        ).values_list("hamlet", "month", "enrolled", "active")
+    }
     heat = []
-    for hamlet, *counts in sorted(rows, key=lambda row: row[0]):
-        cells = [HeatCell(month, counts[2 * index], counts[2 * index + 1]) for index, month in enumerate(months)]
+    for hamlet in sorted({hamlet for hamlet, _month in counts}):
+        cells = [HeatCell(month, *counts.get((hamlet, month), (0, 0))) for month in months]
         if any(cell.enrolled for cell in cells):
             heat.append((hamlet or "(tanpa jorong)", cells))
     return heat

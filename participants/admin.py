@@ -28,6 +28,7 @@ from participants.models import (
     ContributionRate,
     CoverageRule,
     FundingSource,
+    HamletMonthStat,
     ImportBatch,
     OccupationSector,
     Participant,
@@ -331,7 +332,7 @@ class ImportBatchAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 def stat_column(field: str, label: str):
-    """A list column of VillageMonthStat with an Indonesian header (the model's fields have none)."""
+    """A list column of a statistics table with an Indonesian header (the models' fields have none)."""
 
     @admin.display(description=label, ordering=field)
     def column(stat: VillageMonthStat):
@@ -383,6 +384,24 @@ class VillageMonthStatAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdm
                 job.get_status_display(),
             ),
         )
+
+
+@admin.register(HamletMonthStat)
+class HamletMonthStatAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """Derived rows of the village pages' jorong heat map, kept with the statistics: shown for checking."""
+
+    list_display = [
+        stat_column("village", _("desa")),
+        stat_column("hamlet", _("jorong/dusun")),
+        stat_column("month", _("bulan")),
+        stat_column("enrolled", _("terdaftar")),
+        stat_column("active", _("aktif")),
+    ]
+    list_filter = ["village__district__regency"]
+    list_select_related = ["village"]
+    search_fields = ["village__name", "village__code", "hamlet"]
+    date_hierarchy = "month"
+    show_full_result_count = False
 
 
 @admin.register(Benefit)

@@ -138,9 +138,13 @@ class Participant(SavedWithItsStatistics):
     enrolled_on = models.DateField(_("tanggal daftar"))
     exit_date = models.DateField(_("tanggal keluar"), null=True, blank=True)
     exit_reason = models.CharField(_("alasan keluar"), max_length=10, choices=ExitReason.choices, blank=True)
+    # Derived, like the statistics: the last month paid from the enrolment month on, kept by every write
+    # (`participants.stats_delta`) and by `refresh_stats`; the follow-up list reads it instead of each
+    # participant's payments. Not a change of the person: left out of the history.
+    last_paid_month = models.DateField(_("bulan terakhir dibayar"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["last_paid_month"])
 
     objects = ParticipantQuerySet.as_manager()
 
@@ -153,6 +157,8 @@ class Participant(SavedWithItsStatistics):
             models.Index(fields=["village", "name"]),
             # The list's default order, branch-wide (the name search's trigram index is in migration 0009).
             models.Index(fields=["name", "id"], name="participant_name_id"),
+            # The follow-up list: a village's participants unpaid since a month, without reading the others.
+            models.Index(fields=["village", "last_paid_month"], name="participant_village_last_paid"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(nik__regex=r"^\d{16}$"), name="participant_nik_16_digits"),
@@ -405,6 +411,27 @@ class VillageMonthStat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.village_id} {self.month:%m/%Y}"
+
+
+class HamletMonthStat(models.Model):
+    """Per jorong of a village, per month: participants enrolled and those aktif (the month paid), for the
+    village page's heat map. Kept as `VillageMonthStat` is: each write adds its difference
+    (`participants.stats_delta`), `refresh_stats` rebuilds it. `hamlet` is the participants' jorong as entered
+    ("" when none)."""
+
+    village = models.ForeignKey(Village, on_delete=models.CASCADE, related_name="hamlet_month_stats")
+    hamlet = models.CharField(_("jorong/dusun"), max_length=100, blank=True)
+    month = models.DateField()
+    enrolled = models.IntegerField(default=0)
+    active = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("statistik bulanan jorong")
+        verbose_name_plural = _("statistik bulanan jorong")
+        constraints = [models.UniqueConstraint(fields=["village", "hamlet", "month"], name="unique_hamlet_month_stat")]
+
+    def __str__(self) -> str:
+        return f"{self.village_id} {self.hamlet or '-'} {self.month:%m/%Y}"
 
 
 class CoverageRule(models.Model):

@@ -1,4 +1,6 @@
-"""The per-village monthly analytics table (`VillageMonthStat`), rebuilt in SQL.
+"""The per-village monthly analytics table (`VillageMonthStat`), rebuilt in SQL; with it the per-jorong
+table of the heat map (`HamletMonthStat`: enrolled and aktif) and, in a full rebuild, each participant's
+`last_paid_month`.
 
 One statement expands every participant into one row per month from their
 enrolment month to their exit month (or the horizon), joins the paid months,
@@ -40,7 +42,7 @@ import datetime
 from collections.abc import Iterable, Sequence
 
 from django.db import connection, transaction
-from django.db.models import Min, QuerySet
+from django.db.models import F, Min, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from core.monthly import monthly_done, monthly_routine
@@ -54,8 +56,16 @@ from participants.coverage import (
     CoverageStatus,
     GraceSchedule,
     grace_schedule,
+    paid_since_enrolment,
 )
-from participants.models import Contribution, FundingSource, Occupation, Participant, VillageMonthStat
+from participants.models import (
+    Contribution,
+    FundingSource,
+    HamletMonthStat,
+    Occupation,
+    Participant,
+    VillageMonthStat,
+)
 from participants.months import add_months, month_start, months_between
 from villages.models import Village
 
@@ -218,16 +228,72 @@ GROUP BY village_id, first_day
 """  # noqa: S608
 
 
+def _hamlet_select_sql(*, months_values: str, villages_count: int) -> str:
+    """The SELECT producing one row per (village, jorong, month): the participants enrolled and those aktif.
+
+    Two expansions added up rather than a join of every participant-month with its payment: the enrolled months
+    of each participant, and their paid months among them (the month's contribution, inside the enrolment).
+    Named parameters: those of `_months_values`, `village_n` for each village and `write_idx`."""
+    participant = _quoted(Participant._meta.db_table)
+    contribution = _quoted(Contribution._meta.db_table)
+    village_marks = ", ".join(_marks("village", villages_count))
+    enrolled_in = (
+        "m.idx >= %(write_idx)s AND m.next_first_day > p.enrolled_on AND (p.exit_date IS NULL OR m.first_day <= "
+        "p.exit_date)"
+    )
+    return f"""
+WITH months(idx, first_day, next_first_day, grace, grace_before) AS (VALUES {months_values}),
+people AS (
+    SELECT id, village_id, hamlet, enrolled_on, exit_date FROM {participant} WHERE village_id IN ({village_marks})
+),
+counted AS (
+    SELECT p.village_id, p.hamlet, m.first_day, 1 AS enrolled, 0 AS active
+    FROM people p JOIN months m ON {enrolled_in}
+    UNION ALL
+    SELECT p.village_id, p.hamlet, m.first_day, 0 AS enrolled, 1 AS active
+    FROM people p
+    JOIN {contribution} c ON c.participant_id = p.id
+    JOIN months m ON m.first_day = c.month AND {enrolled_in}
+)
+SELECT village_id, hamlet, first_day, SUM(enrolled), SUM(active) FROM counted GROUP BY village_id, hamlet, first_day
+"""  # noqa: S608
+
+
+def last_paid_refresh(*, village_ids: Sequence[int]) -> None:
+    """Set `Participant.last_paid_month` of these villages' participants where it is not their last month paid
+    from the enrolment month on (a repair: every write keeps it, `participants.stats_delta`)."""
+    latest = Subquery(paid_since_enrolment().order_by("-month").values("month")[:1])
+    stale = (
+        Participant.objects.filter(village_id__in=village_ids)
+        .alias(latest=latest)
+        .filter(
+            Q(last_paid_month__isnull=True, latest__isnull=False)
+            | Q(last_paid_month__isnull=False, latest__isnull=True)
+            | Q(last_paid_month__lt=F("latest"))
+            | Q(last_paid_month__gt=F("latest"))
+        )
+    )
+    Participant.objects.filter(pk__in=stale.values("pk")).update(last_paid_month=latest)
+
+
 def stats_refresh(
-    *, village_ids: Iterable[int], since: datetime.date | None = None, graces: GraceSchedule | None = None
+    *,
+    village_ids: Iterable[int],
+    since: datetime.date | None = None,
+    graces: GraceSchedule | None = None,
+    hamlets_only: bool = False,
 ) -> None:
-    """Recompute VillageMonthStat rows of these villages for every month from `since` (default: the
-    earliest enrolment) up to HORIZON_MONTHS after the current month, in one SQL statement, under the
-    coverage rules `graces` (default: read from the database)."""
+    """Recompute the VillageMonthStat and HamletMonthStat rows of these villages for every month from `since`
+    (default: the earliest enrolment) up to HORIZON_MONTHS after the current month, one SQL statement each,
+    under the coverage rules `graces` (default: read from the database); a full rebuild (no `since`) also sets
+    the participants' `last_paid_month` where it is wrong. `hamlets_only`: leave VillageMonthStat alone (the
+    migration that brought the jorong table fills it so)."""
     village_ids = sorted({int(pk) for pk in village_ids})
     if not village_ids:
         return
-    table = _quoted(VillageMonthStat._meta.db_table)
+    hamlet_table = _quoted(HamletMonthStat._meta.db_table)
+    table = None if hamlets_only else _quoted(VillageMonthStat._meta.db_table)
+    tables = [name for name in (table, hamlet_table) if name]
     villages = {f"village_{n}": pk for n, pk in enumerate(village_ids)}
     village_marks = ", ".join(_marks("village", len(village_ids)))
     write_from = add_months(month_start(since), -COHORT_LOOKBACK) if since else None
@@ -239,15 +305,20 @@ def stats_refresh(
         # its statements see what they committed (a write whose upsert waits adds its difference to the
         # rebuilt rows, which do not hold it yet). No row is locked before, so nothing waits in a circle.
         # SQLite runs one writer at a time.
-        if connection.vendor == "postgresql":
-            cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+        # The jorong table likewise, locked after the villages' as the writes' upserts reach them.
+        for name in tables:
+            if connection.vendor == "postgresql":
+                cursor.execute(f"LOCK TABLE {name} IN SHARE ROW EXCLUSIVE MODE")
+        for name in tables:
+            if write_from is None:
+                cursor.execute(f"DELETE FROM {name} WHERE village_id IN ({village_marks})", villages)  # noqa: S608
+            else:
+                cursor.execute(
+                    f"DELETE FROM {name} WHERE village_id IN ({village_marks}) AND month >= %(write_from)s",  # noqa: S608
+                    {**villages, "write_from": write_from},
+                )
         if write_from is None:
-            cursor.execute(f"DELETE FROM {table} WHERE village_id IN ({village_marks})", villages)  # noqa: S608
-        else:
-            cursor.execute(
-                f"DELETE FROM {table} WHERE village_id IN ({village_marks}) AND month >= %(write_from)s",  # noqa: S608
-                {**villages, "write_from": write_from},
-            )
+            last_paid_refresh(village_ids=village_ids)
         first_enrolment = Participant.objects.filter(village_id__in=village_ids).aggregate(first=Min("enrolled_on"))[
             "first"
         ]
@@ -268,19 +339,26 @@ def stats_refresh(
             "apparatus": Occupation.APPARATUS.value,
         }
         params |= {f"funding_{column}": source.value for source, column in FUNDING_COLUMNS.items()}
-        select = _select_sql(months_values=months_values, villages_count=len(village_ids))
-        columns = ", ".join(_quoted(column) for column in ("village_id", "month", *STAT_COLUMNS))
-        cursor.execute(f"INSERT INTO {table} ({columns}) {select}", params)
+        if table:
+            select = _select_sql(months_values=months_values, villages_count=len(village_ids))
+            columns = ", ".join(_quoted(column) for column in ("village_id", "month", *STAT_COLUMNS))
+            cursor.execute(f"INSERT INTO {table} ({columns}) {select}", params)
+        hamlet_select = _hamlet_select_sql(months_values=months_values, villages_count=len(village_ids))
+        hamlet_columns = ", ".join(
+            _quoted(column) for column in ("village_id", "hamlet", "month", "enrolled", "active")
+        )
+        cursor.execute(f"INSERT INTO {hamlet_table} ({hamlet_columns}) {hamlet_select}", params)
 
 
-def stats_refresh_all(*, since: datetime.date | None = None) -> None:
+def stats_refresh_all(*, since: datetime.date | None = None, hamlets_only: bool = False) -> None:
     """Recompute the rows of every village that has participants (and drop the others' rows). A full rebuild
     (no `since`) writes the current projection, so this month's horizon routine has nothing left to do."""
     village_ids = list(Village.objects.order_by("pk").values_list("pk", flat=True))
     graces = grace_schedule()
     for start in range(0, len(village_ids), ALL_BATCH):
-        stats_refresh(village_ids=village_ids[start : start + ALL_BATCH], since=since, graces=graces)
-    if since is None:
+        batch = village_ids[start : start + ALL_BATCH]
+        stats_refresh(village_ids=batch, since=since, graces=graces, hamlets_only=hamlets_only)
+    if since is None and not hamlets_only:
         monthly_done(HORIZON_ROUTINE)
 
 

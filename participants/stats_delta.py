@@ -1,5 +1,8 @@
 """Statistics by difference: a write changes `VillageMonthStat` by what it changes of its participants.
 
+The same difference keeps the jorong table (`HamletMonthStat`: enrolled and aktif per jorong and month) and each
+participant's `last_paid_month` (the follow-up list's), so that no page reads a village's every participant.
+
 Every column of the statistics table is a sum over participants of a function of one participant and the
 month (`participants.stats`). So a write that touches some participants changes the table by, for each of
 them, their contribution to every (village, month) row after the write less their contribution before it.
@@ -52,12 +55,19 @@ from participants.coverage import (
     grace_schedule,
     is_lapse,
 )
-from participants.models import Contribution, FundingSource, Occupation, Participant, VillageMonthStat
+from participants.models import (
+    Contribution,
+    FundingSource,
+    HamletMonthStat,
+    Occupation,
+    Participant,
+    VillageMonthStat,
+)
 from participants.months import add_months, month_start
 from participants.stats import HORIZON_MONTHS, STAT_COLUMNS
 
 # The participant's fields the statistics read.
-STATE_FIELDS = ("village_id", "enrolled_on", "exit_date", "funding_source", "occupation")
+STATE_FIELDS = ("village_id", "enrolled_on", "exit_date", "funding_source", "occupation", "hamlet")
 # Month rows per upsert statement (two parameters each).
 UPSERT_BATCH = 2000
 
@@ -82,7 +92,15 @@ class State:
     exit_date: datetime.date | None
     funding_source: str
     occupation: str
+    hamlet: str
     paid: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def last_paid_month(self) -> datetime.date | None:
+        """The last month paid from the enrolment month on (`Participant.last_paid_month`)."""
+        first = _index(self.enrolled_on)
+        paid = [index for index, _amount in self.paid if index >= first]
+        return _month(max(paid)) if paid else None
 
 
 States = dict[int, State]
@@ -127,20 +145,23 @@ def states_locked(participant_ids: Iterable[int]) -> States:
     return _states(rows, _paid_by_participant(contributions.values_list("participant_id", "month", "amount")))
 
 
-def states_read(participant_ids: Iterable[int]) -> States:
-    """These participants' state now, in one query (a participant that no longer exists is absent)."""
+def states_read(participant_ids: Iterable[int]) -> tuple[States, dict[int, datetime.date | None]]:
+    """These participants' state now (a participant that no longer exists is absent) and their stored
+    `last_paid_month`, in one query."""
     ids = sorted({int(pk) for pk in participant_ids})
     if not ids:
-        return {}
+        return {}, {}
     rows = Participant.objects.filter(pk__in=ids).values_list(
-        "pk", *STATE_FIELDS, "contributions__month", "contributions__amount"
+        "pk", *STATE_FIELDS, "last_paid_month", "contributions__month", "contributions__amount"
     )
     fields: dict[int, tuple] = {}
+    stored: dict[int, datetime.date | None] = {}
     paid: list[tuple] = []
-    for pk, *values, month, amount in rows:
+    for pk, *values, last_paid, month, amount in rows:
         fields[pk] = (pk, *values)
+        stored[pk] = last_paid
         paid.append((pk, month, amount))
-    return _states(fields.values(), _paid_by_participant(paid))
+    return _states(fields.values(), _paid_by_participant(paid)), stored
 
 
 # --- one participant's rows ---------------------------------------------------------------------------------------
@@ -242,12 +263,35 @@ def _add_rows(totals: dict[tuple[int, int], list[int]], state: State, sign: int,
         totals[(village, exit_index)][_COLUMN["exits"]] += sign
 
 
+def _add_hamlet_rows(totals: dict[tuple[int, str, int], list[int]], state: State, sign: int, horizon: int):
+    """Add `sign` times the participant's [enrolled, aktif] to every (village, jorong, month index) row."""
+    first = _index(state.enrolled_on)
+    last = horizon if state.exit_date is None else min(horizon, _index(state.exit_date))
+    paid = {index for index, _amount in state.paid}
+    village, hamlet = state.village_id, state.hamlet
+    for month in range(first, last + 1):
+        row = totals.get((village, hamlet, month))
+        if row is None:
+            row = totals[(village, hamlet, month)] = [0, 0]
+        row[0] += sign
+        if month in paid:
+            row[1] += sign
+
+
 # --- applying a difference ----------------------------------------------------------------------------------------
 
 
-def stats_apply(*, before: States, after: States, graces: GraceSchedule | None = None) -> None:
-    """Change the statistics table by `after` less `before` (participant id → `State`; a participant absent
-    from one side did not exist then): one upsert, and a delete of month rows left with nobody enrolled."""
+def stats_apply(
+    *,
+    before: States,
+    after: States,
+    graces: GraceSchedule | None = None,
+    stored_last_paid: dict[int, datetime.date | None] | None = None,
+) -> None:
+    """Change the statistics tables by `after` less `before` (participant id → `State`; a participant absent
+    from one side did not exist then): one upsert each, and a delete of month rows left with nobody enrolled;
+    and set `last_paid_month` where `after` changes it (or, given `stored_last_paid`, differs from it)."""
+    _write_last_paid(before=before, after=after, stored=stored_last_paid)
     changed = [pk for pk in {*before, *after} if before.get(pk) != after.get(pk)]
     if not changed:
         return
@@ -262,15 +306,36 @@ def stats_apply(*, before: States, after: States, graces: GraceSchedule | None =
         if pk in after:
             weights[after[pk]] += 1
     totals: dict[tuple[int, int], list[int]] = {}
+    hamlet_totals: dict[tuple[int, str, int], list[int]] = {}
     for state, weight in weights.items():
         if weight:
             _add_rows(totals, state, weight, horizon, month_graces)
+            _add_hamlet_rows(hamlet_totals, state, weight, horizon)
     rows = [(key, values) for key, values in sorted(totals.items()) if any(values)]
     for start in range(0, len(rows), UPSERT_BATCH):
         _upsert(rows[start : start + UPSERT_BATCH])
     emptied = sorted({village for (village, _month_index), values in rows if values[_COLUMN["enrolled"]] < 0})
     if emptied:
         VillageMonthStat.objects.filter(village_id__in=emptied, enrolled=0).delete()
+    hamlet_rows = [(key, values) for key, values in sorted(hamlet_totals.items()) if any(values)]
+    for start in range(0, len(hamlet_rows), UPSERT_BATCH):
+        _upsert_hamlets(hamlet_rows[start : start + UPSERT_BATCH])
+    emptied = sorted({village for (village, _hamlet, _month), (enrolled, _active) in hamlet_rows if enrolled < 0})
+    if emptied:
+        HamletMonthStat.objects.filter(village_id__in=emptied, enrolled=0).delete()
+
+
+def _write_last_paid(*, before: States, after: States, stored: dict[int, datetime.date | None] | None) -> None:
+    """Set `last_paid_month` of the participants of `after` whose value it changes, or who have another one
+    stored: one UPDATE per month written (a payment screen's participants share one)."""
+    changes: dict[datetime.date | None, list[int]] = {}
+    for pk, state in after.items():
+        value = state.last_paid_month
+        was = stored.get(pk) if stored is not None else (before[pk].last_paid_month if pk in before else None)
+        if value != was:
+            changes.setdefault(value, []).append(pk)
+    for value, pks in changes.items():
+        Participant.objects.filter(pk__in=sorted(pks)).update(last_paid_month=value)
 
 
 def _upsert(rows: list[tuple[tuple[int, int], list[int]]]) -> None:
@@ -290,6 +355,24 @@ def _upsert(rows: list[tuple[tuple[int, int], list[int]]]) -> None:
         f"WITH difference({names}) AS (VALUES {', '.join(values)}) "  # noqa: S608 (literals are ints we computed)
         f"INSERT INTO {table} ({names}) SELECT {names} FROM difference WHERE 1 = 1 ORDER BY village_id, month "
         f"ON CONFLICT (village_id, month) DO UPDATE SET {updates}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _upsert_hamlets(rows: list[tuple[tuple[int, str, int], list[int]]]) -> None:
+    """As `_upsert`, for the jorong table: (village, jorong, month index) → [enrolled, aktif]."""
+    table = connection.ops.quote_name(HamletMonthStat._meta.db_table)
+    values, params = [], []
+    for (village_id, hamlet, month_index), (enrolled, active) in rows:
+        values.append(f"(%s, %s, %s, {int(enrolled)}, {int(active)})")
+        params += [village_id, hamlet, _month(month_index)]
+    sql = (
+        f"WITH difference(village_id, hamlet, month, enrolled, active) AS (VALUES {', '.join(values)}) "  # noqa: S608
+        f"INSERT INTO {table} (village_id, hamlet, month, enrolled, active) "
+        "SELECT village_id, hamlet, month, enrolled, active FROM difference WHERE 1 = 1 "
+        "ORDER BY village_id, hamlet, month ON CONFLICT (village_id, hamlet, month) DO UPDATE SET "
+        f"enrolled = {table}.enrolled + excluded.enrolled, active = {table}.active + excluded.active"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -337,8 +420,10 @@ class StatsTracker:
         return None if state is None else {_month(index) for index, _amount in state.paid}
 
     def apply(self) -> None:
-        after = {**self.created, **states_read(self.ids - set(self.created))}
-        stats_apply(before=self.before, after=after, graces=self.graces)
+        read, stored = states_read(self.ids - set(self.created))
+        # Those created here were inserted without a payment: nothing stored, nothing paid.
+        stored |= dict.fromkeys(self.created)
+        stats_apply(before=self.before, after={**self.created, **read}, graces=self.graces, stored_last_paid=stored)
 
 
 @contextmanager
@@ -372,11 +457,15 @@ def _instance_state(participant: Participant, before: State | None, update_field
 
 
 def participant_saving(participant: Participant) -> None:
-    """Before a participant save: its state (locked), unless it is new or tracked by a block."""
+    """Before a participant save: its state (locked), unless it is new or tracked by a block; and the
+    `last_paid_month` it writes, from its payments as read under the lock (not the value the instance was
+    loaded with, which a payment recorded since would have made stale)."""
     participant._stats_before = None
     if participant.pk is None or is_tracked(participant.pk):
         return
-    participant._stats_before = states_locked([participant.pk]).get(participant.pk)
+    before = participant._stats_before = states_locked([participant.pk]).get(participant.pk)
+    if before is not None:
+        participant.last_paid_month = _instance_state(participant, before, None).last_paid_month
 
 
 def participant_saved(participant: Participant, *, created: bool, update_fields) -> None:
@@ -387,8 +476,13 @@ def participant_saved(participant: Participant, *, created: bool, update_fields)
     if before is None and not created:
         return
     after = _instance_state(participant, before, update_fields)
+    # A save of some fields only may leave the stored month out: it was the before state's.
+    saved_last_paid = update_fields is None or "last_paid_month" in update_fields
+    stored = {participant.pk: participant.last_paid_month if saved_last_paid else before and before.last_paid_month}
     if after != before:
-        stats_apply(before={participant.pk: before} if before else {}, after={participant.pk: after})
+        stats_apply(
+            before={participant.pk: before} if before else {}, after={participant.pk: after}, stored_last_paid=stored
+        )
 
 
 def contribution_saving(contribution: Contribution) -> None:
@@ -403,7 +497,8 @@ def contribution_saving(contribution: Contribution) -> None:
 def contribution_saved(contribution: Contribution) -> None:
     before = getattr(contribution, "_stats_before", None)
     if before:
-        stats_apply(before=before, after=states_read(before))
+        after, stored = states_read(before)
+        stats_apply(before=before, after=after, stored_last_paid=stored)
 
 
 def deleting(instance: Participant | Contribution, origin) -> None:
@@ -426,4 +521,5 @@ def deleted(instance: Participant | Contribution, origin) -> None:
     pending["count"] -= 1
     if pending["count"] == 0:
         del holder.__dict__["_stats_deleting"]
-        stats_apply(before=pending["before"], after=states_read(pending["before"]))
+        after, stored = states_read(pending["before"])
+        stats_apply(before=pending["before"], after=after, stored_last_paid=stored)

@@ -67,10 +67,12 @@ def history_entries(
     related: dict = {}
     previous = None
     for record in records:
+        # The fields the history keeps (a derived field such as a participant's last paid month is left out).
+        kept = {field.attname for field in record._meta.concrete_fields}
         fields = [
             field
             for field in record.instance_type._meta.concrete_fields
-            if field.name not in HIDDEN_FIELDS and not field.primary_key
+            if field.name not in HIDDEN_FIELDS and not field.primary_key and field.attname in kept
         ]
         changes = []
         if previous is not None and previous.id == record.id and record.history_type == "~":

@@ -1,13 +1,14 @@
 """Statistics by difference (`participants.stats_delta`): after any sequence of writes through the services, the
-statistics table equals a full rebuild, column by column; and a write costs the same number of queries whatever
-the size of its village.
+statistics table, the jorong table and each participant's last paid month equal a full rebuild, column by
+column; and a write costs the same number of queries whatever the size of its village.
 
 The sequences are random registrations, payments of 1, 3, 6 or 12 months (arrears, months ahead, and branch
 staff's corrections of old months), monthly-screen batches, corrections of a paid month's amount, exits,
-enrolment-date edits, changes of funding source and occupation, moves between villages, and deletions of
-participants, of one paid month and of several at once. Refused writes (the services' ValidationError) are part
-of the sequences: they must leave the table as it was. Runs on the suite's database (SQLite, or PostgreSQL with
-DATABASE_URL); the concurrent writers are in `test_stats_delta_concurrency.py`.
+enrolment-date edits, changes of funding source and occupation, of jorong (from an instance loaded before a
+payment recorded through another: its stale last paid month must not be written), moves between villages, and
+deletions of participants, of one paid month and of several at once. Refused writes (the services'
+ValidationError) are part of the sequences: they must leave the table as it was. Runs on the suite's database
+(SQLite, or PostgreSQL with DATABASE_URL); the concurrent writers are in `test_stats_delta_concurrency.py`.
 """
 
 from __future__ import annotations
@@ -26,7 +27,15 @@ from openpyxl import Workbook
 
 from participants import services
 from participants.imports import import_confirm, import_upload
-from participants.models import Contribution, FundingSource, ImportBatch, Occupation, Participant, VillageMonthStat
+from participants.models import (
+    Contribution,
+    FundingSource,
+    HamletMonthStat,
+    ImportBatch,
+    Occupation,
+    Participant,
+    VillageMonthStat,
+)
 from participants.months import add_months, month_start
 from participants.stats import STAT_COLUMNS, stats_refresh
 from tests.builders import PARTICIPANT_HEADERS, with_history
@@ -55,16 +64,30 @@ def table() -> dict:
     return {(village, month): dict(zip(STAT_COLUMNS, values, strict=True)) for village, month, *values in rows}
 
 
+def hamlet_table() -> dict:
+    rows = HamletMonthStat.objects.values_list("village_id", "hamlet", "month", "enrolled", "active")
+    return {(village, hamlet, month): counts for village, hamlet, month, *counts in rows}
+
+
+def last_paid() -> dict:
+    return dict(Participant.objects.values_list("pk", "last_paid_month"))
+
+
 def assert_equals_rebuild(village_ids: list[int]) -> None:
-    """The table as the writes left it, against a full rebuild of every village from scratch."""
-    by_difference = table()
+    """The tables and last paid months as the writes left them, against a full rebuild of every village from
+    scratch (the last paid months blanked first: the rebuild sets them)."""
+    by_difference, hamlets, paid = table(), hamlet_table(), last_paid()
     VillageMonthStat.objects.all().delete()
+    HamletMonthStat.objects.all().delete()
+    Participant.objects.update(last_paid_month=None)
     stats_refresh(village_ids=village_ids)
     rebuilt = table()
     assert by_difference.keys() == rebuilt.keys(), sorted(by_difference.keys() ^ rebuilt.keys())
     for key, row in rebuilt.items():
         differing = {name: (by_difference[key][name], value) for name, value in row.items()}
         assert by_difference[key] == row, (key, {k: v for k, v in differing.items() if v[0] != v[1]})
+    assert hamlets == hamlet_table()
+    assert paid == last_paid()
 
 
 # --- the writes ---------------------------------------------------------------------------------------------------
@@ -72,8 +95,15 @@ def assert_equals_rebuild(village_ids: list[int]) -> None:
 # Recent enrolments often (their months meet the payments around the current month), any up to 84 months back.
 months_back = st.one_of(st.integers(0, 6), st.integers(0, 84))
 periods = st.sampled_from([1, 3, 6, 12])
+HAMLETS = ["", "Jorong Koto", "Jorong Baru"]
 registrations = st.tuples(
-    st.just("register"), st.integers(0, 2), months_back, st.integers(1, 28), st.booleans(), st.booleans()
+    st.just("register"),
+    st.integers(0, 2),
+    months_back,
+    st.integers(1, 28),
+    st.booleans(),
+    st.booleans(),
+    st.integers(0, len(HAMLETS) - 1),
 )
 operations = st.one_of(
     registrations,
@@ -85,6 +115,9 @@ operations = st.one_of(
     st.tuples(st.just("enrolment"), st.integers(0, 99), st.integers(-40, 40)),
     st.tuples(st.just("funding"), st.integers(0, 99), st.booleans()),
     st.tuples(st.just("move"), st.integers(0, 99), st.integers(0, 2)),
+    st.tuples(
+        st.just("hamlet_after_payment"), st.integers(0, 99), st.integers(0, len(HAMLETS) - 1), st.integers(-3, 3)
+    ),
     st.tuples(st.just("delete_participant"), st.integers(0, 99)),
     st.tuples(st.just("delete_month"), st.integers(0, 999)),
     st.tuples(st.just("delete_months"), st.integers(0, 99), st.integers(0, 60)),
@@ -117,7 +150,9 @@ class World:
             return f"{kind} refused"  # nothing written: the table unchanged (checked like the rest)
         return f"{kind} {'written' if done else 'without a target'}"
 
-    def register(self, village: int, back: int, day: int, apparatus: bool, village_budget: bool) -> None:
+    def register(
+        self, village: int, back: int, day: int, apparatus: bool, village_budget: bool, hamlet: int = 0
+    ) -> None:
         self.serial += 1
         birth_date = datetime.date(1980, 1, 1) + datetime.timedelta(days=self.serial)
         services.participant_register(
@@ -131,6 +166,7 @@ class World:
             monthly_income=1_500_000,
             funding_source=FundingSource.VILLAGE_BUDGET if village_budget else FundingSource.SELF,
             enrolled_on=add_months(CURRENT, -back).replace(day=day),
+            hamlet=HAMLETS[hamlet],
         )
 
     def _pay(self, participant: Participant, first_month: datetime.date, months: int) -> None:
@@ -215,6 +251,14 @@ class World:
             return False
         services.participant_update(user=self.user, participant=participant, village=self.villages[village])
 
+    def hamlet_after_payment(self, n: int, hamlet: int, offset: int) -> bool | None:
+        """A jorong edit saved from an instance loaded before a payment recorded through another one."""
+        loaded = self.participant(n)
+        if not loaded:
+            return False
+        self._pay(self.participant(n), add_months(CURRENT, offset), 1)
+        services.participant_update(user=self.user, participant=loaded, hamlet=HAMLETS[hamlet])
+
     def delete_participant(self, n: int) -> bool | None:
         participant = self.participant(n)
         if not participant:
@@ -252,16 +296,20 @@ def test_any_sequence_of_writes_leaves_the_table_a_rebuild_would_build(
 def test_a_new_village_row_and_an_emptied_one(staff_user, batang_barus, sikalang):
     """The first registration of a village inserts its rows; moving its only participant away deletes them."""
     world = World(staff_user, [batang_barus, sikalang])
-    world.register(0, 30, 5, False, False)
+    world.register(0, 30, 5, False, False, 1)
     participant = Participant.objects.get()
     world.pay_current(0, -1, 3)
     assert VillageMonthStat.objects.get(village=batang_barus, month=CURRENT).active == 1
+    assert HamletMonthStat.objects.get(village=batang_barus, hamlet="Jorong Koto", month=CURRENT).active == 1
+    assert Participant.objects.get().last_paid_month == add_months(CURRENT, 1)
     world.move(0, 1)
     assert not VillageMonthStat.objects.filter(village=batang_barus).exists()
+    assert not HamletMonthStat.objects.filter(village=batang_barus).exists()
     assert VillageMonthStat.objects.get(village=sikalang, month=CURRENT).active == 1
     assert_equals_rebuild([batang_barus.pk, sikalang.pk])
     participant.delete()
     assert not VillageMonthStat.objects.exists()
+    assert not HamletMonthStat.objects.exists()
 
 
 # --- the cost of a write ------------------------------------------------------------------------------------------
@@ -287,12 +335,12 @@ def test_a_payment_and_a_registration_cost_the_same_queries_in_any_village(staff
     stats_refresh(village_ids=[village.pk])
     # A payment of three months: its savepoint (2), the user's roles (1, once per request), the grace (1), the
     # participant locked and its paid months (2: they serve the arrears rule, the "already paid" check and the
-    # statistics), the rules' amounts (4), the insert with its history (2), and for the statistics its state after
-    # and one upsert (2).
-    assert queries_of(lambda: world._pay(payer, CURRENT, 3)) == 14
+    # statistics), the rules' amounts (4), the insert with its history (2), and for the statistics its state after,
+    # its last paid month and one upsert per table (4).
+    assert queries_of(lambda: world._pay(payer, CURRENT, 3)) == 16
     # A registration: its savepoint (2), the village (1), the insert with its history (2), and for the statistics
-    # the grace and one upsert (2). The NIK's uniqueness and the check constraints are the database's.
-    assert queries_of(lambda: world.register(0, 10, 3, False, False)) == 7
+    # the grace and one upsert per table (3). The NIK's uniqueness and the check constraints are the database's.
+    assert queries_of(lambda: world.register(0, 10, 3, False, False)) == 8
     assert_equals_rebuild([village.pk])
 
 

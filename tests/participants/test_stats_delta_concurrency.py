@@ -14,7 +14,14 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from participants import services
-from participants.models import Contribution, FundingSource, Occupation, Participant, VillageMonthStat
+from participants.models import (
+    Contribution,
+    FundingSource,
+    HamletMonthStat,
+    Occupation,
+    Participant,
+    VillageMonthStat,
+)
 from participants.stats import STAT_COLUMNS, stats_refresh
 from tests.factories import ParticipantFactory, make_nik
 
@@ -33,9 +40,15 @@ def _today():
         yield
 
 
-def table() -> dict:
+def table() -> tuple[dict, dict, dict]:
+    """The statistics, the jorong table and the last paid months."""
     rows = VillageMonthStat.objects.values_list("village_id", "month", *STAT_COLUMNS)
-    return {(village, month): values for village, month, *values in rows}
+    hamlets = HamletMonthStat.objects.values_list("village_id", "hamlet", "month", "enrolled", "active")
+    return (
+        {(village, month): values for village, month, *values in rows},
+        {(village, hamlet, month): values for village, hamlet, month, *values in hamlets},
+        dict(Participant.objects.values_list("pk", "last_paid_month")),
+    )
 
 
 def at_once(writes: list) -> list:
@@ -147,6 +160,8 @@ def test_concurrent_writers_in_one_village_leave_the_table_a_rebuild_would_build
             update(people[4], village=sikalang),
             pay(people[5], datetime.date(2026, 5, 1), 1),
             update(people[5], exit_date=datetime.date(2026, 9, 30), exit_reason=Participant.ExitReason.MOVED),
+            pay(people[2], datetime.date(2027, 1, 1), 2),
+            update(people[2], hamlet="Jorong Baru"),
             register(3),
         ],
     ]
@@ -156,5 +171,7 @@ def test_concurrent_writers_in_one_village_leave_the_table_a_rebuild_would_build
         assert all(isinstance(result, ValidationError) for result in refused), refused
     assert Participant.objects.filter(village__in=[batang_barus, sikalang]).count() == 9
     by_difference = table()
+    HamletMonthStat.objects.all().delete()
+    Participant.objects.update(last_paid_month=None)
     stats_refresh(village_ids=[batang_barus.pk, sikalang.pk])
     assert by_difference == table()

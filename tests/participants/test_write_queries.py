@@ -25,16 +25,17 @@ TRIVIAL = 7
 # A payment: the session, the user, its permissions (2) and roles; the participant (scoped: 404 when not the user's);
 # the service's savepoint (2); the grace; the participant locked and its paid months (they serve the arrears rule,
 # the "already paid" check and the statistics' difference); the contribution rules (4); the insert and its history;
-# the participant's state after and one upsert of the village's rows; the session saved (3). A village official's
-# payment asks the scope once more inside the service (branch roles see every village).
-PAYMENT = {"staff_user": 22, "official": 23}
+# the participant's state after, its last paid month and one upsert of the village's rows and one of its jorong's; the
+# session saved (3). A village official's payment asks the scope once more inside the service (branch roles see
+# every village).
+PAYMENT = {"staff_user": 24, "official": 25}
 # A registration: the session, the user, its permissions (2) and roles; the user's villages (branch staff: the first
 # two, then the chosen one); the form's model validation (branch staff: the village; the NIK, income and KPJ
 # constraints; the NIK told as the user may know it: 3 queries and a savepoint each, in the test's transaction); the
-# service's savepoint (2) and the village's scope; the insert and its history; the grace and one upsert; the session
-# saved (3). The NIK's uniqueness and the constraints are not asked again: the database refuses, and a refusal is
-# explained.
-REGISTRATION = {"staff_user": 28, "official": 26}
+# service's savepoint (2) and the village's scope; the insert and its history; the grace and one upsert per table
+# (village, jorong); the session saved (3). The NIK's uniqueness and the constraints are not asked again: the
+# database refuses, and a refusal is explained.
+REGISTRATION = {"staff_user": 29, "official": 27}
 
 
 @pytest.fixture(autouse=True)

@@ -27,7 +27,7 @@ from evaluations.models import (
     VillageEvaluation,
 )
 from participants.benefits import Benefit
-from participants.models import CoverageRule, VillageMonthStat
+from participants.models import CoverageRule, HamletMonthStat, VillageMonthStat
 from participants.rules import ContributionAdjustment, OccupationSector, Sector
 from tests.factories import (
     ActionItemFactory,
@@ -83,6 +83,9 @@ BUILDERS: dict[str, Callable[[Village], models.Model]] = {
     )[0],
     "participants.villagemonthstat": lambda village: VillageMonthStat.objects.get_or_create(
         village=village, month=datetime.date(2019, 1, 1)
+    )[0],
+    "participants.hamletmonthstat": lambda village: HamletMonthStat.objects.get_or_create(
+        village=village, hamlet="Jorong Uji", month=datetime.date(2019, 1, 1)
     )[0],
     "villages.residentlist": lambda village: ResidentListFactory(village=village),
     "villages.resident": lambda village: ResidentFactory(resident_list=ResidentListFactory(village=village)),
