@@ -4,7 +4,7 @@ An `Extract` is one spreadsheet the branch exported from BPJS Ketenagakerjaan's 
 through the import pipeline (its `ImportBatch` keeps the file and the preview). Confirming it keeps its
 accepted rows (`ExtractRow`) and the `Finding`s of matching them against the participants and paid
 months recorded here; `VillageResult` holds each village's counts and its data-quality figure. Nothing
-here changes a participant or a contribution: that is `services.extract_apply`, a separate step.
+here changes a participant or a contribution: that is `applying.extract_apply`, a separate step.
 """
 
 from __future__ import annotations

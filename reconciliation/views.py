@@ -17,7 +17,7 @@ from core.pagination import paginate
 from core.parsing import parse_id
 from core.spreadsheets import spreadsheet_response
 from participants.imports import ImportFileError
-from reconciliation import exports, selectors, services
+from reconciliation import applying, exports, selectors, services
 from reconciliation.forms import ExtractUploadForm
 from reconciliation.imports import SHAPE_KINDS
 from reconciliation.models import Extract, FindingKind, Shape
@@ -239,7 +239,7 @@ def apply(request: HttpRequest, pk) -> HttpResponse:
         choices = {"add_months": add_months, "fill_kpj": fill_kpj, "register": register}
         if request.POST.get("action") == "terapkan":
             try:
-                written = services.extract_apply(extract=extract, user=request.user, **choices)
+                written = applying.extract_apply(extract=extract, user=request.user, **choices)
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
                 return redirect("reconciliation:apply", pk=extract.pk)
@@ -254,7 +254,7 @@ def apply(request: HttpRequest, pk) -> HttpResponse:
             return redirect("reconciliation:result", pk=extract.pk)
         context.update(
             {
-                "plan": services.extract_apply_plan(extract=extract, user=request.user, **choices),
+                "plan": applying.extract_apply_plan(extract=extract, user=request.user, **choices),
                 "choices": choices,
                 "register_items": [(pk, village.pk) for pk, village in register.items()],
             }

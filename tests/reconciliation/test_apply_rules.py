@@ -15,7 +15,7 @@ from participants.models import Contribution, Participant, VillageMonthStat
 from participants.rules import amount_mismatch, contribution_due
 from participants.services import contribution_record
 from participants.stats import stats_refresh
-from reconciliation import services
+from reconciliation import applying, services
 from reconciliation.models import FindingKind
 from tests.reconciliation.conftest import NOV, OCT, PAYMENT_HEADERS, SEP, kpj, person, xlsx
 
@@ -71,7 +71,7 @@ def extract(branch, staff_user, batang_barus):
 
 
 def test_applied_months_pass_the_payment_services_rules(extract, staff_user, sikalang):
-    plan = services.extract_apply_plan(extract=extract, user=staff_user, add_months=True, fill_kpj=False, register={})
+    plan = applying.extract_apply_plan(extract=extract, user=staff_user, add_months=True, fill_kpj=False, register={})
     assert len(plan.months) == 3 and len(plan.refused) == 2
     expected = {}
     for planned in plan.months:
@@ -90,7 +90,7 @@ def test_applied_months_pass_the_payment_services_rules(extract, staff_user, sik
             )  # fmt: skip
             transaction.set_rollback(True)
     for finding, why in plan.refused:
-        row = services._payment_row(extract, finding)
+        row = applying._payment_row(extract, finding)
         with pytest.raises(ValidationError), transaction.atomic():
             through_the_service(
                 staff_user, participant=finding.participant, month=finding.month, amount=row.amount,
@@ -99,7 +99,7 @@ def test_applied_months_pass_the_payment_services_rules(extract, staff_user, sik
         assert "sebelum bulan daftar" in why or "keluar" in why
 
     unknown = extract.findings.get(kind=FindingKind.CORE_ONLY)
-    written = services.extract_apply(
+    written = applying.extract_apply(
         extract=extract, user=staff_user, add_months=True, fill_kpj=False, register={unknown.pk: sikalang}
     )
     assert written["months"] == 3 + 2 and len(written["refused"]) == 2
@@ -127,7 +127,7 @@ def test_applied_months_pass_the_payment_services_rules(extract, staff_user, sik
 
 def test_statistics_after_applying_equal_a_full_rebuild(extract, staff_user, sikalang, batang_barus):
     unknown = extract.findings.get(kind=FindingKind.CORE_ONLY)
-    services.extract_apply(
+    applying.extract_apply(
         extract=extract, user=staff_user, add_months=True, fill_kpj=True, register={unknown.pk: sikalang}
     )
     by_difference = snapshot()
@@ -142,7 +142,7 @@ def test_a_payment_date_the_service_refuses_is_refused(branch, staff_user):
         user=staff_user, name="e.xlsx", content=xlsx(PAYMENT_HEADERS, rows), shape="", extract_date=EXTRACT_DAY
     )
     extract = services.extract_confirm(extract=upload, user=staff_user)
-    plan = services.extract_apply_plan(extract=extract, user=staff_user, add_months=True, fill_kpj=False, register={})
+    plan = applying.extract_apply_plan(extract=extract, user=staff_user, add_months=True, fill_kpj=False, register={})
     [(_, why)] = plan.refused
     assert plan.months == [] and why.startswith("Tanggal bayar: ")
     with pytest.raises(ValidationError, match="paid_on"), transaction.atomic():

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from simple_history.utils import get_history_manager_for_model
 
 from participants.models import Contribution, Participant, VillageMonthStat
-from reconciliation import services
+from reconciliation import applying, services
 from reconciliation.imports import name_key
 from reconciliation.models import Extract, Finding, FindingKind, Shape, VillageResult
 from tests.reconciliation.conftest import NOV, PAYMENT_HEADERS, kpj, xlsx
@@ -121,7 +121,7 @@ def test_an_amount_that_disagrees_with_the_rules_is_a_finding(branch, staff_user
 def test_apply_changes_exactly_what_was_chosen_and_twice_nothing(branch, matched, staff_user, sikalang):
     contributions, participants = Contribution.objects.count(), Participant.objects.count()
     unknown = kinds(matched, FindingKind.CORE_ONLY)[0]
-    written = services.extract_apply(
+    written = applying.extract_apply(
         extract=matched, user=staff_user, add_months=True, fill_kpj=False, register={unknown.pk: sikalang}
     )
     assert written["registered"] == 1 and written["kpj"] == 0
@@ -140,7 +140,7 @@ def test_apply_changes_exactly_what_was_chosen_and_twice_nothing(branch, matched
     # The statistics follow: Batang Barus's active count of 11/2026 now includes `missing`.
     assert VillageMonthStat.objects.get(village=branch.missing.village, month=NOV).active == 3
     history = get_history_manager_for_model(Contribution).count()
-    again = services.extract_apply(
+    again = applying.extract_apply(
         extract=matched, user=staff_user, add_months=True, fill_kpj=False, register={unknown.pk: sikalang}
     )
     assert again == {"registered": 0, "kpj": 0, "months": 0, "refused": []}
@@ -149,7 +149,7 @@ def test_apply_changes_exactly_what_was_chosen_and_twice_nothing(branch, matched
 
 
 def test_fill_kpj_only(branch, matched, staff_user):
-    written = services.extract_apply(extract=matched, user=staff_user, add_months=False, fill_kpj=True, register={})
+    written = applying.extract_apply(extract=matched, user=staff_user, add_months=False, fill_kpj=True, register={})
     assert written == {"registered": 0, "kpj": 1, "months": 0, "refused": []}
     assert Participant.objects.get(pk=branch.no_kpj.pk).kpj == kpj(4)
     assert not Contribution.objects.filter(participant=branch.missing, month=NOV).exists()
@@ -159,7 +159,7 @@ def test_a_month_before_enrolment_is_refused_not_written(branch, staff_user):
     rows = [[kpj(1), branch.agree.nik, "Ahmad Yani", "12/2023", "", "", "", ""]]
     extract = upload_and_match(staff_user, xlsx(PAYMENT_HEADERS, rows))
     assert [f.month for f in kinds(extract, FindingKind.MISSING_HERE)] == [datetime.date(2023, 12, 1)]
-    written = services.extract_apply(extract=extract, user=staff_user, add_months=True, fill_kpj=False, register={})
+    written = applying.extract_apply(extract=extract, user=staff_user, add_months=True, fill_kpj=False, register={})
     assert written["months"] == 0 and "sebelum bulan daftar" in written["refused"][0]
 
 
@@ -168,7 +168,7 @@ def test_only_branch_staff_upload_confirm_and_apply(branch, matched, official, h
         with pytest.raises(PermissionDenied):
             services.extract_upload(user=user, name="e.xlsx", content=b"x", shape="", extract_date=EXTRACT_DAY)
         with pytest.raises(PermissionDenied):
-            services.extract_apply(extract=matched, user=user, add_months=True, fill_kpj=True, register={})
+            applying.extract_apply(extract=matched, user=user, add_months=True, fill_kpj=True, register={})
 
 
 def test_participant_list_shape(branch, staff_user, batang_barus):
@@ -221,7 +221,7 @@ def test_remembered_header_mapping(branch, staff_user):
 
 
 def test_a_filled_kpj_keeps_its_history(branch, matched, staff_user):
-    services.extract_apply(extract=matched, user=staff_user, add_months=False, fill_kpj=True, register={})
+    applying.extract_apply(extract=matched, user=staff_user, add_months=False, fill_kpj=True, register={})
     participant = Participant.objects.get(pk=branch.no_kpj.pk)
     assert participant.history.first().history_change_reason == "ekstrak sistem inti 10/12/2026"
     assert participant.history.first().kpj == kpj(4)

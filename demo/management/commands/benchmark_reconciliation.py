@@ -16,7 +16,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from demo.core_extract import core_extract_build
-from reconciliation import services
+from reconciliation import applying, services
 
 
 class Command(BaseCommand):
@@ -54,7 +54,7 @@ class Command(BaseCommand):
         self.stdout.write(f"yang diharapkan: {dict(core.expected)}")
         for attempt in ("terapkan", "terapkan lagi"):
             start = time.perf_counter()
-            written = services.extract_apply(extract=extract, user=staff, add_months=True, fill_kpj=True, register={})
+            written = applying.extract_apply(extract=extract, user=staff, add_months=True, fill_kpj=True, register={})
             self.stdout.write(f"{attempt}: {self._since(start)}; {written}")
         self.stdout.write(f"memori puncak: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB")
 
