@@ -12,9 +12,9 @@ grace), and applied in the same transaction with one upsert (`col = col + differ
 rows missing). Its cost is the touched participants' own months, whatever the size of their village or the
 branch's history.
 
-- Single-row saves and deletes of participants and contributions: the signals (`participants.signals`) call
+- Single-row saves and deletes of participants and contributions: the signals (`participants.signals`: their
   `participant_saving` / `participant_saved`, `contribution_saving` / `contribution_saved` and
-  `deleting` / `deleted`.
+  `deleting` / `deleted`) read the states under the lock and call `stats_apply`.
 - Bulk writes (the payment form's months, the monthly screen, the imports, reconciliation):
   `with stats_tracking(participant_ids=[...]) as tracker:` around the writes; participants created inside
   the block by `bulk_create` are added with `tracker.add(ids)`. Signals inside the block leave the tracked
@@ -442,84 +442,3 @@ def stats_tracking(
         finally:
             stack.remove(tracker.ids)
         tracker.apply()
-
-
-# --- single-row writes (the signals) ------------------------------------------------------------------------------
-
-
-def _instance_state(participant: Participant, before: State | None, update_fields) -> State:
-    """The state a participant save writes: its fields (those saved), its paid months unchanged."""
-    fields = {name: getattr(participant, name) for name in STATE_FIELDS}
-    if before is not None and update_fields is not None:
-        saved = {Participant._meta.get_field(name).attname for name in update_fields}
-        fields = {name: value if name in saved else getattr(before, name) for name, value in fields.items()}
-    return State(**fields, paid=before.paid if before else ())
-
-
-def participant_saving(participant: Participant) -> None:
-    """Before a participant save: its state (locked), unless it is new or tracked by a block; and the
-    `last_paid_month` it writes, from its payments as read under the lock (not the value the instance was
-    loaded with, which a payment recorded since would have made stale)."""
-    participant._stats_before = None
-    if participant.pk is None or is_tracked(participant.pk):
-        return
-    before = participant._stats_before = states_locked([participant.pk]).get(participant.pk)
-    if before is not None:
-        participant.last_paid_month = _instance_state(participant, before, None).last_paid_month
-
-
-def participant_saved(participant: Participant, *, created: bool, update_fields) -> None:
-    """After a participant save: apply the difference of its fields (a new one adds its months)."""
-    if is_tracked(participant.pk):
-        return
-    before = None if created else getattr(participant, "_stats_before", None)
-    if before is None and not created:
-        return
-    after = _instance_state(participant, before, update_fields)
-    # A save of some fields only may leave the stored month out: it was the before state's.
-    saved_last_paid = update_fields is None or "last_paid_month" in update_fields
-    stored = {participant.pk: participant.last_paid_month if saved_last_paid else before and before.last_paid_month}
-    if after != before:
-        stats_apply(
-            before={participant.pk: before} if before else {}, after={participant.pk: after}, stored_last_paid=stored
-        )
-
-
-def contribution_saving(contribution: Contribution) -> None:
-    """Before a contribution save: the state of its participant (and of the one it belonged to), locked."""
-    ids = {contribution.participant_id}
-    if contribution.pk is not None:
-        ids |= set(Contribution.objects.filter(pk=contribution.pk).values_list("participant_id", flat=True))
-    ids = {pk for pk in ids if not is_tracked(pk)}
-    contribution._stats_before = states_locked(ids) if ids else {}
-
-
-def contribution_saved(contribution: Contribution) -> None:
-    before = getattr(contribution, "_stats_before", None)
-    if before:
-        after, stored = states_read(before)
-        stats_apply(before=before, after=after, stored_last_paid=stored)
-
-
-def deleting(instance: Participant | Contribution, origin) -> None:
-    """Before a delete (a participant with its contributions, or contributions): the participants' state,
-    kept on the delete's origin, once per participant (all pre_delete signals come before the deletes)."""
-    pk = instance.pk if isinstance(instance, Participant) else instance.participant_id
-    holder = origin if origin is not None else instance
-    pending = holder.__dict__.setdefault("_stats_deleting", {"before": {}, "count": 0})
-    pending["count"] += 1
-    if pk not in pending["before"] and not is_tracked(pk):
-        pending["before"].update(states_locked([pk]))
-
-
-def deleted(instance: Participant | Contribution, origin) -> None:
-    """After a delete: once every object of the delete is gone, apply the difference."""
-    holder = origin if origin is not None else instance
-    pending = holder.__dict__.get("_stats_deleting")
-    if pending is None:
-        return
-    pending["count"] -= 1
-    if pending["count"] == 0:
-        del holder.__dict__["_stats_deleting"]
-        after, stored = states_read(pending["before"])
-        stats_apply(before=pending["before"], after=after, stored_last_paid=stored)
