@@ -17,7 +17,7 @@ from participants.models import Programme
 class Benefit(models.Model):
     """A lump-sum benefit fixed by regulation from an event month on (JKM's santunan: Rp 24.000.000 under
     PP 44/2015, Rp 42.000.000 under PP 82/2019). Claims of that programme are recorded at this amount
-    unless branch staff write why not (`services.claim_record`)."""
+    unless branch staff write why not (`claims.claim_record`)."""
 
     programme = models.CharField(_("program"), max_length=3, choices=Programme.choices)
     valid_from = models.DateField(_("berlaku untuk kejadian mulai"))

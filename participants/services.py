@@ -1,4 +1,5 @@
-"""Writes on participants, contributions and claims: each a transaction, each checked against the scope.
+"""Writes on participants and contributions (claims: `participants.claims`): each a transaction, each checked
+against the scope.
 
 Views call these; nothing else saves these models. Single-row saves keep their
 audit history through simple_history's signals (the request's user is the
@@ -19,19 +20,15 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from core.dates import date_range_error, earliest_month, month_range_error
-from core.formatting import format_rupiah
 from participants import selectors
-from participants.benefits import jkm_benefit
 from participants.coverage import (
     PAY_AHEAD_MONTHS,
-    CoverageStatus,
     correction_text,
     grace_schedule,
     paid_in_grace_window,
-    participant_status,
     payable_problems,
 )
-from participants.models import Claim, Contribution, Participant, Programme
+from participants.models import Contribution, Participant
 from participants.months import add_months, month_start
 from participants.rules import Due, RuleBook, amount_mismatch, contribution_due, override_reason_text
 from participants.stats_delta import stats_tracking
@@ -47,16 +44,17 @@ def _check_village(*, user, village: Village) -> None:
         raise PermissionDenied(_("Desa ini di luar wilayah tugas Anda."))
 
 
-def _check_participant(*, user, participant: Participant) -> None:
+def check_participant(*, user, participant: Participant) -> None:
+    """Refuse a participant outside the user's villages (the claims check so too: `participants.claims`)."""
     if not Participant.objects.for_user(user).filter(pk=participant.pk).exists():
         raise PermissionDenied(_("Peserta ini di luar wilayah tugas Anda."))
 
 
 def _check_participant_unless_branch(*, user, participant: Participant) -> None:
-    """`_check_participant` where the scope is not every village (`Village.objects.for_user`: branch roles see
+    """`check_participant` where the scope is not every village (`Village.objects.for_user`: branch roles see
     all of them); the caller locks the participant's row and refuses one that no longer exists."""
     if not is_branch_user(user):
-        _check_participant(user=user, participant=participant)
+        check_participant(user=user, participant=participant)
 
 
 NIK_ELSEWHERE = _(
@@ -155,7 +153,7 @@ def participant_register(*, user, village: Village, **fields) -> Participant:
 def participant_update(*, user, participant: Participant, **changes) -> Participant:
     try:
         with transaction.atomic():
-            _check_participant(user=user, participant=participant)
+            check_participant(user=user, participant=participant)
             if "village" in changes:
                 _check_village(user=user, village=changes["village"])
             for name, value in changes.items():
@@ -437,89 +435,6 @@ def contributions_record_month(
     return len(contributions)
 
 
-@transaction.atomic
-def claim_record(
-    *,
-    user,
-    participant: Participant,
-    programme: str,
-    event_date: datetime.date,
-    amount: int,
-    paid_on: datetime.date | None = None,
-    notes: str = "",
-    override_reason: str = "",
-) -> Claim:
-    """Record a benefit paid (or due) to a participant.
-
-    A claim is for a programme the participant holds, for an event in a month they were covered (aktif,
-    or menunggak within the grace: `coverage.participant_status`), with a positive amount, and for JKM at
-    the benefit the rules data set (`benefits.jkm_benefit`). Branch staff may record one that departs from
-    these with a written `override_reason`, kept in the claim's history; dates are always in range.
-    """
-    _check_participant(user=user, participant=participant)
-    errors = {}
-    for name, day in (("event_date", event_date), ("paid_on", paid_on)):
-        if day is not None and date_range_error(day):
-            errors[name] = date_range_error(day)
-    if not errors and event_date < participant.enrolled_on:
-        errors["event_date"] = _("Tanggal kejadian sebelum peserta terdaftar.")
-    if paid_on and not errors and paid_on < event_date:
-        errors["paid_on"] = _("Tanggal dibayar tidak boleh sebelum tanggal kejadian.")
-    if amount is None or amount <= 0:
-        errors["amount"] = _("Jumlah manfaat harus lebih dari nol.")
-    if errors:
-        raise ValidationError(errors)
-    departures = _claim_departures(participant=participant, programme=programme, event_date=event_date, amount=amount)
-    reason = override_reason.strip()
-    if departures and not (reason and is_branch_user(user)):
-        hint = (
-            _(" Bila klaim ini memang benar, isi alasannya.")
-            if is_branch_user(user)
-            else _(" Bila klaim ini memang benar, minta staf cabang mencatatnya.")
-        )
-        raise ValidationError({field: message + hint for field, message in departures.items()})
-    if reason and not is_branch_user(user):
-        raise ValidationError({"notes": _("Hanya staf cabang yang dapat mencatat klaim di luar aturan.")})
-    if departures:
-        # The whole of it in the notes (kept in every history record), its start as the change reason.
-        said = _("Di luar aturan klaim (%(what)s) dengan alasan: %(reason)s") % {
-            "what": " ".join(departures.values()),
-            "reason": reason,
-        }
-        notes = f"{notes.strip()}\n{said}".strip()
-    claim = Claim(
-        participant=participant,
-        programme=programme,
-        event_date=event_date,
-        amount=amount,
-        paid_on=paid_on,
-        notes=notes,
-        recorded_by=user,
-    )
-    claim.full_clean()
-    if departures:
-        claim._change_reason = (_("Klaim di luar aturan: %(reason)s") % {"reason": reason})[:100]
-    claim.save()
-    return claim
-
-
-def _claim_departures(*, participant: Participant, programme: str, event_date: datetime.date, amount: int) -> dict:
-    """Where a claim departs from the rules (programme held, covered at the event, JKM's benefit), by field."""
-    departures = {}
-    if programme not in participant.programmes:
-        departures["programme"] = _("Peserta tidak ikut program %(programme)s.") % {"programme": programme}
-    status = participant_status(participant, event_date)
-    if status not in (CoverageStatus.ACTIVE, CoverageStatus.ARREARS):
-        departures["event_date"] = _(
-            "Pada bulan kejadian %(month)s peserta tidak terlindungi (%(status)s); klaim hanya untuk kejadian "
-            "saat aktif atau masih dalam masa tenggang."
-        ) % {"month": f"{event_date:%m/%Y}", "status": status.label if status else _("belum terdaftar")}
-    benefit = jkm_benefit(day=event_date)
-    if programme == Programme.JKM and benefit is not None and amount != benefit:
-        departures["amount"] = _("Manfaat JKM adalah %(benefit)s.") % {"benefit": format_rupiah(benefit)}
-    return departures
-
-
 CORRECTABLE_FIELDS = ("amount", "paid_on", "channel", "funding_source")
 
 
@@ -530,7 +445,7 @@ def contribution_correct(*, user, contribution: Contribution, reason: str, **cha
     The one way a recorded month changes (the payment form, the monthly screen and the imports refuse it),
     so a paid month stays as recorded unless someone accountable says why it was wrong.
     """
-    _check_participant(user=user, participant=contribution.participant)
+    check_participant(user=user, participant=contribution.participant)
     if not is_branch_user(user):
         raise PermissionDenied(_("Hanya staf cabang yang dapat mengoreksi iuran yang sudah dibayar."))
     if not reason.strip():

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from core.forms import form_add_service_error
 from core.parsing import parse_id
-from participants import selectors, services
+from participants import claims, selectors, services
 from participants.forms import ClaimForm, ContributionForm, MonthlyPaymentsForm
 from participants.models import Contribution
 from participants.months import month_start
@@ -161,7 +161,7 @@ def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = ClaimForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.claim_record(user=request.user, participant=participant, **form.cleaned_data)
+            claims.claim_record(user=request.user, participant=participant, **form.cleaned_data)
         except ValidationError as error:
             form_add_service_error(form, error)
         else:

@@ -27,8 +27,8 @@ from api.serializers.participants import (
     StatisticSerializer,
 )
 from api.views.base import ApiViewMixin, validated
+from participants import claims, services
 from participants import selectors as participant_selectors
-from participants import services
 from participants.models import Participant
 
 # The same permission as the page that shows a participant's full NIK, birth date and phone.
@@ -126,7 +126,7 @@ class ParticipantViewSet(
 
         def write() -> Response:
             data = validated(ClaimInputSerializer(data=request.data))
-            claim = services.claim_record(user=request.user, participant=participant, **data)
+            claim = claims.claim_record(user=request.user, participant=participant, **data)
             return Response(ClaimSerializer(claim).data, status=status.HTTP_201_CREATED)
 
         return idempotent(request, write)

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from evaluations.services import cycle_open
-from participants import services
+from participants import claims
 from participants.months import add_months, month_start
 from participants.stats import stats_refresh
 from tests.api.conftest import bearer, paying_worker
@@ -189,7 +189,7 @@ def _one_then_many(batang_barus, sikalang, staff_user, count: int):
     for serial in range(count):
         where = batang_barus if serial % 2 == 0 else sikalang
         worker = paying_worker(where, months=2, serial=serial, last=last)
-        services.claim_record(
+        claims.claim_record(
             user=staff_user, participant=worker, programme="JKK", event_date=last, paid_on=last, amount=1_000_000
         )
         ActivityFactory(village=where, date=last)

@@ -11,7 +11,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from participants import services
+from participants import claims, services
 from participants.models import Claim, Contribution, Participant
 from tests.factories import ParticipantFactory, PayingParticipantFactory
 
@@ -91,7 +91,7 @@ def test_the_monthly_screen_with_nothing_ticked_says_so(client, official, batang
 
 def claim(user, participant, **overrides) -> Claim:
     fields = {"programme": "JKK", "event_date": d(2025, 2, 10), "amount": 5_000_000, **overrides}
-    return services.claim_record(user=user, participant=participant, **fields)
+    return claims.claim_record(user=user, participant=participant, **fields)
 
 
 @pytest.fixture
