@@ -67,7 +67,7 @@ def reminder_text(
     *,
     name: str,
     month: datetime.date,
-    village: Village,
+    village: str,
     about_to_lapse: bool,
     awaiting: bool = False,
     due: Due | None = None,
@@ -167,6 +167,7 @@ def follow_up_list(
     # The last month of the grace: unpaid once more and the participant becomes nonaktif under next month's rule.
     next_grace = graces.for_month(add_months(month, 1))
     rules = RuleBook.load() if shown else None
+    village_name = str(village)  # its kind's label is translated: once, not per reminder
     rows = []
     for participant in shown:
         awaiting = participant.last_paid is None
@@ -182,7 +183,7 @@ def follow_up_list(
             text = reminder_text(
                 name=participant.name,
                 month=month,
-                village=village,
+                village=village_name,
                 about_to_lapse=about_to_lapse,
                 awaiting=awaiting,
                 due=_due_or_none(participant=participant, month=month, rules=rules),
