@@ -122,9 +122,15 @@ def table(village) -> dict:
     return {row["month"]: {k: v for k, v in row.items() if k != "id"} for row in village.month_stats.values()}
 
 
+def hamlet_table(village) -> dict:
+    rows = village.hamlet_month_stats.values_list("hamlet", "month", "enrolled", "active")
+    return {(hamlet, month): counts for hamlet, month, *counts in rows}
+
+
 @pytest.mark.parametrize(("seed", "grace", "later_grace"), [(4, 3, None), (5, 14, None), (6, 3, 1), (7, 1, 5)])
 def test_refresh_since_a_month_equals_a_full_refresh(batang_barus, seed, grace, later_grace):
-    """A refresh from month M seeds each participant with what came before; the rows must not differ.
+    """A refresh from month M seeds each participant with what came before; the rows must not differ, nor the
+    jorong table's.
 
     The seed (the last paid month before the expanded months) matters when a participant paid nothing in
     the expanded months before M, so some payers here are sparse, and a grace of 14 months makes it count.
@@ -139,6 +145,7 @@ def test_refresh_since_a_month_equals_a_full_refresh(batang_barus, seed, grace, 
         exit_date = enrolled_on + datetime.timedelta(days=rng.randint(0, 900)) if rng.random() < 0.3 else None
         participant = ParticipantFactory(
             village=batang_barus,
+            hamlet=rng.choice(["", "Jorong Koto", "Jorong Baru"]),
             enrolled_on=enrolled_on,
             exit_date=exit_date,
             exit_reason=Participant.ExitReason.MOVED if exit_date else "",
@@ -148,14 +155,16 @@ def test_refresh_since_a_month_equals_a_full_refresh(batang_barus, seed, grace, 
             if rng.random() < paying:
                 ContributionFactory(participant=participant, month=month)
     stats_refresh(village_ids=[batang_barus.pk])
-    full = table(batang_barus)
+    full, hamlets = table(batang_barus), hamlet_table(batang_barus)
     assert sum(row["lapsed"] for row in full.values()) > 0
+    assert len({hamlet for hamlet, _month in hamlets}) > 1
     for since in (datetime.date(2022, 5, 1), datetime.date(2024, 2, 1), datetime.date(2025, 6, 1)):
         stats_refresh(village_ids=[batang_barus.pk], since=since)
         partial = table(batang_barus)
         assert partial.keys() == full.keys()
         for month, row in full.items():
             assert partial[month] == row, (since, month)
+        assert hamlet_table(batang_barus) == hamlets, since
 
 
 def test_changing_a_coverage_rule_rebuilds_the_table(batang_barus, sikalang, django_capture_on_commit_callbacks):
