@@ -309,14 +309,12 @@ def stats_refresh(
         for name in tables:
             if connection.vendor == "postgresql":
                 cursor.execute(f"LOCK TABLE {name} IN SHARE ROW EXCLUSIVE MODE")
+        from_month = "" if write_from is None else " AND month >= %(write_from)s"
         for name in tables:
-            if write_from is None:
-                cursor.execute(f"DELETE FROM {name} WHERE village_id IN ({village_marks})", villages)  # noqa: S608
-            else:
-                cursor.execute(
-                    f"DELETE FROM {name} WHERE village_id IN ({village_marks}) AND month >= %(write_from)s",  # noqa: S608
-                    {**villages, "write_from": write_from},
-                )
+            cursor.execute(
+                f"DELETE FROM {name} WHERE village_id IN ({village_marks}){from_month}",  # noqa: S608
+                {**villages, "write_from": write_from},
+            )
         if write_from is None:
             last_paid_refresh(village_ids=village_ids)
         first_enrolment = Participant.objects.filter(village_id__in=village_ids).aggregate(first=Min("enrolled_on"))[
