@@ -34,52 +34,58 @@ def _instance_state(participant: Participant, before: State | None, update_field
     return State(**fields, paid=before.paid if before else ())
 
 
-def participant_saving(participant: Participant) -> None:
+@receiver(pre_save, sender=Participant, dispatch_uid="participant_stats_before")
+def participant_saving(sender, instance: Participant, raw=False, **kwargs) -> None:
     """Before a participant save: its state (locked), unless it is new or tracked by a block; and the
     `last_paid_month` it writes, from its payments as read under the lock (not the value the instance was
     loaded with, which a payment recorded since would have made stale)."""
-    participant._stats_before = None
-    if participant.pk is None or is_tracked(participant.pk):
+    instance._stats_before = None
+    if raw or instance.pk is None or is_tracked(instance.pk):
         return
-    before = participant._stats_before = states_locked([participant.pk]).get(participant.pk)
+    before = instance._stats_before = states_locked([instance.pk]).get(instance.pk)
     if before is not None:
-        participant.last_paid_month = _instance_state(participant, before, None).last_paid_month
+        instance.last_paid_month = _instance_state(instance, before, None).last_paid_month
 
 
-def participant_saved(participant: Participant, *, created: bool, update_fields) -> None:
+@receiver(post_save, sender=Participant, dispatch_uid="participant_stats_after")
+def participant_saved(sender, instance: Participant, created: bool, raw=False, update_fields=None, **kwargs) -> None:
     """After a participant save: apply the difference of its fields (a new one adds its months)."""
-    if is_tracked(participant.pk):
+    if raw or is_tracked(instance.pk):
         return
-    before = None if created else getattr(participant, "_stats_before", None)
+    before = None if created else getattr(instance, "_stats_before", None)
     if before is None and not created:
         return
-    after = _instance_state(participant, before, update_fields)
+    after = _instance_state(instance, before, update_fields)
     # A save of some fields only may leave the stored month out: it was the before state's.
     saved_last_paid = update_fields is None or "last_paid_month" in update_fields
-    stored = {participant.pk: participant.last_paid_month if saved_last_paid else before and before.last_paid_month}
+    stored = {instance.pk: instance.last_paid_month if saved_last_paid else before and before.last_paid_month}
     if after != before:
-        stats_apply(
-            before={participant.pk: before} if before else {}, after={participant.pk: after}, stored_last_paid=stored
-        )
+        stats_apply(before={instance.pk: before} if before else {}, after={instance.pk: after}, stored_last_paid=stored)
 
 
-def contribution_saving(contribution: Contribution) -> None:
+@receiver(pre_save, sender=Contribution, dispatch_uid="contribution_stats_before")
+def contribution_saving(sender, instance: Contribution, raw=False, **kwargs) -> None:
     """Before a contribution save: the state of its participant (and of the one it belonged to), locked."""
-    ids = {contribution.participant_id}
-    if contribution.pk is not None:
-        ids |= set(Contribution.objects.filter(pk=contribution.pk).values_list("participant_id", flat=True))
+    if raw:
+        return
+    ids = {instance.participant_id}
+    if instance.pk is not None:
+        ids |= set(Contribution.objects.filter(pk=instance.pk).values_list("participant_id", flat=True))
     ids = {pk for pk in ids if not is_tracked(pk)}
-    contribution._stats_before = states_locked(ids) if ids else {}
+    instance._stats_before = states_locked(ids) if ids else {}
 
 
-def contribution_saved(contribution: Contribution) -> None:
-    before = getattr(contribution, "_stats_before", None)
+@receiver(post_save, sender=Contribution, dispatch_uid="contribution_stats_after")
+def contribution_saved(sender, instance: Contribution, raw=False, **kwargs) -> None:
+    before = None if raw else getattr(instance, "_stats_before", None)
     if before:
         after, stored = states_read(before)
         stats_apply(before=before, after=after, stored_last_paid=stored)
 
 
-def deleting(instance: Participant | Contribution, origin) -> None:
+@receiver(pre_delete, sender=Participant, dispatch_uid="participant_stats_deleting")
+@receiver(pre_delete, sender=Contribution, dispatch_uid="contribution_stats_deleting")
+def deleting(sender, instance: Participant | Contribution, origin=None, **kwargs) -> None:
     """Before a delete (a participant with its contributions, or contributions): the participants' state,
     kept on the delete's origin, once per participant (all pre_delete signals come before the deletes)."""
     pk = instance.pk if isinstance(instance, Participant) else instance.participant_id
@@ -90,7 +96,9 @@ def deleting(instance: Participant | Contribution, origin) -> None:
         pending["before"].update(states_locked([pk]))
 
 
-def deleted(instance: Participant | Contribution, origin) -> None:
+@receiver(post_delete, sender=Participant, dispatch_uid="participant_stats_deleted")
+@receiver(post_delete, sender=Contribution, dispatch_uid="contribution_stats_deleted")
+def deleted(sender, instance: Participant | Contribution, origin=None, **kwargs) -> None:
     """After a delete: once every object of the delete is gone, apply the difference."""
     holder = origin if origin is not None else instance
     pending = holder.__dict__.get("_stats_deleting")
@@ -101,42 +109,6 @@ def deleted(instance: Participant | Contribution, origin) -> None:
         del holder.__dict__["_stats_deleting"]
         after, stored = states_read(pending["before"])
         stats_apply(before=pending["before"], after=after, stored_last_paid=stored)
-
-
-@receiver(pre_save, sender=Participant, dispatch_uid="participant_stats_before")
-def participant_stats_before(sender, instance: Participant, raw=False, **kwargs) -> None:
-    if not raw:
-        participant_saving(instance)
-
-
-@receiver(post_save, sender=Participant, dispatch_uid="participant_stats_after")
-def participant_stats_after(sender, instance: Participant, created: bool, raw=False, update_fields=None, **kwargs):
-    if not raw:
-        participant_saved(instance, created=created, update_fields=update_fields)
-
-
-@receiver(pre_save, sender=Contribution, dispatch_uid="contribution_stats_before")
-def contribution_stats_before(sender, instance: Contribution, raw=False, **kwargs) -> None:
-    if not raw:
-        contribution_saving(instance)
-
-
-@receiver(post_save, sender=Contribution, dispatch_uid="contribution_stats_after")
-def contribution_stats_after(sender, instance: Contribution, raw=False, **kwargs) -> None:
-    if not raw:
-        contribution_saved(instance)
-
-
-@receiver(pre_delete, sender=Participant, dispatch_uid="participant_stats_deleting")
-@receiver(pre_delete, sender=Contribution, dispatch_uid="contribution_stats_deleting")
-def stats_deleting(sender, instance, origin=None, **kwargs) -> None:
-    deleting(instance, origin)
-
-
-@receiver(post_delete, sender=Participant, dispatch_uid="participant_stats_deleted")
-@receiver(post_delete, sender=Contribution, dispatch_uid="contribution_stats_deleted")
-def stats_deleted(sender, instance, origin=None, **kwargs) -> None:
-    deleted(instance, origin)
 
 
 @receiver(pre_save, sender=CoverageRule, dispatch_uid="coverage_rule_previous_month")
